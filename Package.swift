@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "keyctl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "keyctl", targets: ["keyctl"]),
+        .library(name: "KeyStore", targets: ["KeyStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "KeyStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(
+            name: "keyctl",
+            dependencies: [
+                "KeyStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"]
+        ),
+        .target(
+            name: "KeyctlTestSupport",
+            dependencies: ["KeyStore"]
+        ),
+        .testTarget(
+            name: "KeyStoreTests",
+            dependencies: ["KeyStore", "KeyctlTestSupport"]
+        ),
+        .testTarget(
+            name: "KeyctlTests",
+            dependencies: ["keyctl", "KeyStore", "KeyctlTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

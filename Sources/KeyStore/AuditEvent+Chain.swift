@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+
+extension AuditEvent {
+    /// The `prevHash` of the first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The hex SHA-256 over the previous hash and this event's canonical content.
+    ///
+    /// Each field is length-prefixed so no two different events share a canonical form, and the
+    /// sequence number is included so that swapping two rows' contents breaks the chain.
+    static func chainHash(
+        prevHash: String, seq: Int64, id: String, atEpochSeconds: Int64, actor: String, action: String,
+        keyName: String?, keyEnv: String?, details: String
+    ) -> String {
+        var canonical = "keyctl-audit-v1\n"
+        for field in [prevHash, String(seq), id, String(atEpochSeconds), actor, action, keyName ?? "\u{0}", keyEnv ?? "\u{0}", details] {
+            canonical += "\(field.utf8.count):\(field)\n"
+        }
+        return SHA256.hash(data: Array(canonical.utf8)).hexString
+    }
+
+    /// The hash this event should store, recomputed from its content.
+    var expectedHash: String {
+        Self.chainHash(
+            prevHash: prevHash, seq: seq, id: id, atEpochSeconds: Timestamp.epochSeconds(at), actor: actor,
+            action: action, keyName: keyName, keyEnv: keyEnv, details: details)
+    }
+}
+
+/// Details of an audit event as a JSON object with sorted keys.
+struct AuditDetails {
+    private var fields: [String: String] = [:]
+
+    init(_ fields: [String: String] = [:]) { self.fields = fields }
+
+    subscript(key: String) -> String? {
+        get { fields[key] }
+        set { fields[key] = newValue }
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(fields)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+
+/// Appends events to the hash chain inside the caller's transaction, so that a change and its
+/// event are written together or not at all.
+enum AuditLog {
+    static let selection = "seq, id, at, actor, action, key_name, key_env, details, prev_hash, hash"
+
+    static func append(
+        _ db: Database, at now: Date, actor: String, action: String, key: (KeyName, EnvironmentName)?, details: AuditDetails
+    ) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        let seq = (last?[0] as Int64? ?? 0) + 1
+        let prevHash: String = last?[1] ?? AuditEvent.genesisHash
+        let id = UUID().uuidString.lowercased()
+        let at = Timestamp.epochSeconds(now)
+        let detailsJSON = details.json
+        let hash = AuditEvent.chainHash(
+            prevHash: prevHash, seq: seq, id: id, atEpochSeconds: at, actor: actor, action: action,
+            keyName: key?.0.rawValue, keyEnv: key?.1.rawValue, details: detailsJSON)
+        try db.execute(
+            sql: "INSERT INTO audit_events (\(selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [seq, id, at, actor, action, key?.0.rawValue, key?.1.rawValue, detailsJSON, prevHash, hash])
+    }
+}
+
+extension AuditEvent {
+    /// Decodes a row selected with `AuditLog.selection`.
+    init(row: Row) {
+        self.init(
+            seq: row[0], id: row[1], at: Date(epochSeconds: row[2]), actor: row[3], action: row[4], keyName: row[5],
+            keyEnv: row[6], details: row[7], prevHash: row[8], hash: row[9])
+    }
+}
+
+extension SQLiteKeyRegistry {
+    public func forEachAuditEvent(matching filter: AuditFilter, _ body: (AuditEvent) throws -> Void) async throws {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let since = filter.since {
+            conditions.append("at >= ?")
+            arguments += [Timestamp.epochSeconds(since)]
+        }
+        if let key = filter.key {
+            conditions.append("key_env = ? AND key_name = ?")
+            arguments += [key.env.rawValue, key.name.rawValue]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        try perform {
+            try database.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT \(AuditLog.selection) FROM audit_events \(whereClause) ORDER BY seq", arguments: arguments)
+                while let row = try rows.next() { try body(AuditEvent(row: row)) }
+            }
+        }
+    }
+
+    public func verifyAuditChain() async throws -> AuditChainVerdict {
+        try perform {
+            try database.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditLog.selection) FROM audit_events ORDER BY seq")
+                var expectedSeq: Int64 = 1
+                var previousHash = AuditEvent.genesisHash
+                while let row = try rows.next() {
+                    let event = AuditEvent(row: row)
+                    if event.seq != expectedSeq {
+                        return .broken(
+                            seq: event.seq, eventID: event.id,
+                            reason: "events \(expectedSeq) to \(event.seq - 1) are missing (deleted)")
+                    }
+                    if event.prevHash != previousHash {
+                        return .broken(
+                            seq: event.seq, eventID: event.id,
+                            reason: "it does not link to the event before it (an event was deleted, inserted or reordered)")
+                    }
+                    if event.hash != event.expectedHash {
+                        return .broken(seq: event.seq, eventID: event.id, reason: "its content does not match its hash (it was edited)")
+                    }
+                    previousHash = event.hash
+                    expectedSeq += 1
+                }
+                return .intact(events: expectedSeq - 1, headHash: previousHash)
+            }
+        }
+    }
+}

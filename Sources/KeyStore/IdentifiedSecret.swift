@@ -1,0 +1,5 @@
+/// The answer to "whose secret is this?": the key and the version it belongs to.
+public struct IdentifiedSecret: Sendable {
+    public var key: KeyRecord
+    public var version: KeyVersion
+}

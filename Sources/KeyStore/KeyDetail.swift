@@ -1,0 +1,8 @@
+/// Everything `show` prints about one key.
+public struct KeyDetail: Sendable {
+    public var key: KeyRecord
+    /// Newest first.
+    public var versions: [KeyVersion]
+    /// The latest events about this key, newest first.
+    public var recentEvents: [AuditEvent]
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// One generation of a key's secret: its fingerprint, never the secret.
+public struct KeyVersion: Sendable, Equatable {
+    public var id: String
+    public var fingerprint: Fingerprint
+    public var hint: String
+    public var issuerRef: String?
+    public var stage: VersionStage
+    public var createdAt: Date
+    public var revokedAt: Date?
+}

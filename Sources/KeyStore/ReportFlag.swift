@@ -1,0 +1,16 @@
+/// Why `report` lists a key.
+public enum ReportFlag: String, Sendable, CaseIterable, Comparable {
+    /// Its age has reached its rotation period.
+    case overdue
+    /// Its age is within the warning window of its rotation period.
+    case due
+    /// It was marked compromised.
+    case compromised
+
+    /// Critical flags make `report` exit 2; the others exit 1.
+    public var isCritical: Bool { self != .due }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

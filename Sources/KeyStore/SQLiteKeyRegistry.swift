@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// The embedded registry: one SQLite file in WAL mode, shared safely by several processes
+/// (a human and a cron job) through SQLite's locking and a busy timeout.
+///
+/// The file is created 0600 inside a 0700 folder. Every change runs in one IMMEDIATE
+/// transaction together with its audit event.
+public final class SQLiteKeyRegistry: KeyRegistry {
+    /// What `create` did to the registry.
+    public enum Preparation: Sendable, Equatable {
+        case created
+        /// Schema migrations applied to an existing registry, by identifier.
+        case migrated([String])
+        case upToDate
+    }
+
+    public let path: String
+    let database: DatabaseQueue
+    let clock: any WallClock
+
+    private init(path: String, database: DatabaseQueue, clock: any WallClock) {
+        self.path = path
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Creates the registry at `path`, or migrates it to this binary's schema. Idempotent.
+    ///
+    /// Throws `schemaMismatch` when the registry was written by a newer keyctl (it is not
+    /// touched), `registryUnreadable` when the file is not a SQLite database.
+    public static func create(
+        at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
+    ) throws(KeyStoreError) -> (SQLiteKeyRegistry, Preparation) {
+        let existed = FileManager.default.fileExists(atPath: path)
+        try RegistryFile.prepare(path: path)
+        let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
+        let applied: [String] = try registry.perform {
+            let migrator = RegistryMigrator.make()
+            try registry.database.read { db in try RegistryMigrator.refuseIfNewer(migrator, db, path: path) }
+            let before = try registry.database.read { db in try migrator.appliedIdentifiers(db) }
+            try registry.database.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try migrator.migrate(registry.database)
+            return EmbeddedMigrations.all.map(\.identifier).filter { !before.contains($0) }
+        }
+        if !existed { return (registry, .created) }
+        return (registry, applied.isEmpty ? .upToDate : .migrated(applied))
+    }
+
+    /// Opens an existing registry that is at this binary's schema.
+    ///
+    /// Throws `registryMissing` (run `keyctl init`), `schemaMismatch` when the registry needs
+    /// `keyctl init` or was written by a newer keyctl, `registryUnreadable` for a corrupt file.
+    public static func open(
+        at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
+    ) throws(KeyStoreError) -> SQLiteKeyRegistry {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KeyStoreError(.registryMissing, "no registry at \(path); create it with `keyctl init`")
+        }
+        let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
+        try registry.perform {
+            try registry.database.read { db in
+                let migrator = RegistryMigrator.make()
+                try RegistryMigrator.refuseIfNewer(migrator, db, path: path)
+                guard try migrator.hasCompletedMigrations(db) else {
+                    throw KeyStoreError(
+                        .schemaMismatch, "the registry at \(path) needs a schema upgrade; run `keyctl init` to apply it")
+                }
+            }
+        }
+        return registry
+    }
+
+    private static func connect(path: String, clock: any WallClock, busyTimeout: TimeInterval) throws(KeyStoreError) -> SQLiteKeyRegistry {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "keyctl"
+        do {
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            return SQLiteKeyRegistry(path: path, database: database, clock: clock)
+        } catch {
+            throw RegistryErrorMapping.map(error, path: path)
+        }
+    }
+
+    /// Runs `work`, turning SQLite's errors into `KeyStoreError`s that say what to do.
+    func perform<T>(_ work: () throws -> T) throws(KeyStoreError) -> T {
+        do {
+            return try work()
+        } catch {
+            throw RegistryErrorMapping.map(error, path: path)
+        }
+    }
+
+    /// Runs `work` in one write transaction stamped with one instant from the clock.
+    func write<T>(_ work: (Database, Date) throws -> T) throws(KeyStoreError) -> T {
+        let now = clock.now()
+        return try perform { try database.write { db in try work(db, now) } }
+    }
+}
