@@ -22,10 +22,15 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
+        .target(
+            name: "KeyctlConfig",
+            dependencies: ["KeyStore"]
+        ),
         .executableTarget(
             name: "keyctl",
             dependencies: [
                 "KeyStore",
+                "KeyctlConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyctlTests",
-            dependencies: ["keyctl", "KeyStore", "KeyctlTestSupport"]
+            dependencies: ["keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

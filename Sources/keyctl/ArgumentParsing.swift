@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import KeyStore
+
+/// Parse-time shape checks: a bad name, scope, date or duration is a usage error (exit 64)
+/// with a message that states the rule, before anything is opened or written.
+enum ArgumentParsing {
+    static func keyName(_ text: String) throws -> KeyName {
+        guard let name = KeyName(text) else { throw ValidationError("invalid key name '\(text)': \(KeyName.rule)") }
+        return name
+    }
+
+    static func environment(_ text: String) throws -> EnvironmentName {
+        guard let env = EnvironmentName(text) else { throw ValidationError("invalid environment '\(text)': \(EnvironmentName.rule)") }
+        return env
+    }
+
+    static func scopes(_ text: String) throws -> ScopeSet {
+        do {
+            return try ScopeSet(parsing: text)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    static func date(_ text: String) throws -> Date {
+        guard let date = Timestamp.parse(text) else {
+            throw ValidationError("invalid date '\(text)': use ISO 8601, such as 2026-03-01 or 2026-03-01T12:00:00Z")
+        }
+        return date
+    }
+
+    static func timeSpan(_ text: String) throws -> TimeSpan {
+        guard let span = TimeSpan(text) else { throw ValidationError("invalid duration '\(text)': \(TimeSpan.rule)") }
+        return span
+    }
+
+    static func status(_ text: String) throws -> KeyStatus {
+        guard let status = KeyStatus(rawValue: text) else {
+            throw ValidationError("invalid status '\(text)': use one of \(KeyStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return status
+    }
+
+    static func label(_ text: String) throws -> (key: String, value: String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw ValidationError("invalid label '\(text)': use key=value")
+        }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+
+    static func labels(_ pairs: [(key: String, value: String)]) -> [String: String] {
+        Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import ArgumentParser
+import KeyStore
+
+struct Compromise: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mark a key compromised, by name or by its leaked secret.",
+        discussion: """
+            keyctl compromise checkout --env prod --reason "pasted in a ticket"
+            keyctl compromise --secret-stdin --reason "found in a public repo" < leaked.txt
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The key's name (or give the leaked secret instead).", transform: ArgumentParsing.keyName) var name: KeyName?
+    @Option(help: "The key's environment.", transform: ArgumentParsing.environment) var env: EnvironmentName?
+    @Option(help: "Why the key is considered exposed (recorded in the audit log).") var reason: String
+    @OptionGroup var secret: SecretOptions
+    @OptionGroup var format: FormatOptions
+
+    func validate() throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason must not be empty") }
+        switch (name, env, secret.isGiven) {
+        case (.some, .some, false), (nil, nil, true): return
+        case (.some, nil, _): throw ValidationError("missing --env for key '\(name!)'")
+        case (.some, .some, true), (nil, .some, true): throw ValidationError("give a key name with --env, or a leaked secret, not both")
+        default: throw ValidationError("name the key (NAME --env ENV) or give the leaked secret (--secret-stdin)")
+        }
+    }
+
+    func run() async throws {
+        let context = CommandContext.current
+        let policies = try global.loadConfiguration().policies
+        let leaked = try secret.read()
+        let registry = try global.openRegistry()
+        let printer = KeyRecordPrinter(format: format.resolved(), policies: policies, asOf: context.clock.now())
+        if let leaked {
+            let found = try await registry.markCompromised(fingerprint: leaked.fingerprint, reason: reason, actor: global.resolvedActor)
+            printer.printOne(found.key, verb: "marked compromised (the secret is its \(found.version.stage.rawValue) version):")
+        } else if let name, let env {
+            let record = try await registry.markCompromised(name: name, env: env, reason: reason, actor: global.resolvedActor)
+            printer.printOne(record, verb: "marked compromised:")
+        }
+    }
+}
+

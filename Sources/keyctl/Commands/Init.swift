@@ -1,0 +1,21 @@
+import Foundation
+import ArgumentParser
+import KeyStore
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the registry, or migrate it to this keyctl's schema (safe to run again).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let context = CommandContext.current
+        let path = global.registryPath
+        let (_, preparation) = try SQLiteKeyRegistry.create(at: path, clock: context.clock, busyTimeout: global.busyTimeout)
+        switch preparation {
+        case .created: context.standardOutput.line("created the registry at \(path)")
+        case .migrated(let applied): context.standardOutput.line("migrated the registry at \(path): applied \(applied.joined(separator: ", "))")
+        case .upToDate: context.standardOutput.line("the registry at \(path) is up to date")
+        }
+    }
+}

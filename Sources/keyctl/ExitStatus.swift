@@ -1,0 +1,44 @@
+import Foundation
+import ArgumentParser
+import KeyStore
+import KeyctlConfig
+
+/// The one table from errors to exit codes (see the spec's exit code table and docs/cli.md).
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let failure: Int32 = 1
+    static let critical: Int32 = 2
+    static let usage: Int32 = 64
+    static let badInput: Int32 = 65
+    static let unavailable: Int32 = 69
+    static let temporary: Int32 = 75
+
+    /// The exit code for an error thrown by a command, and the one-line message to print
+    /// (nil when the error carries only a code, such as `report`'s warning and critical).
+    static func classify(_ error: any Error) -> (code: Int32, message: String?) {
+        switch error {
+        case let error as KeyStoreError:
+            return (code(for: error.category), error.message)
+        case let error as ConfigError:
+            return (badInput, "config error: \(error)")
+        case let error as CommandFailure:
+            switch error.kind {
+            case .usage: return (usage, error.message)
+            case .badInput: return (badInput, error.message)
+            case .failed: return (failure, error.message)
+            }
+        case let error as ExitCode:
+            return (error.rawValue, nil)
+        default:
+            return (failure, "\(error)")
+        }
+    }
+
+    static func code(for category: KeyStoreError.Category) -> Int32 {
+        switch category {
+        case .invalidInput, .registryUnreadable: badInput
+        case .busy: temporary
+        case .notFound, .conflict, .registryMissing, .schemaMismatch, .failed: failure
+        }
+    }
+}

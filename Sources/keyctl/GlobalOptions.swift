@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import KeyStore
+import KeyctlConfig
+
+/// `--db`, `--config` and `--actor`, taken by every command.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Registry file (default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/registry.db).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Config file (default: $KEYCTL_CONFIG, ./keyctl.toml, $XDG_CONFIG_HOME/keyctl/keyctl.toml).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who is acting, for the audit log (default: $KEYCTL_ACTOR, else the login user).", valueName: "name"))
+    var actor: String?
+
+    private var context: CommandContext { CommandContext.current }
+
+    var registryPath: String {
+        RegistryLocation.resolve(explicit: db, environment: context.environment)
+    }
+
+    /// Opens the existing registry; commands other than `init` never create one.
+    func openRegistry() throws -> SQLiteKeyRegistry {
+        try SQLiteKeyRegistry.open(at: registryPath, clock: context.clock, busyTimeout: busyTimeout)
+    }
+
+    /// Seconds to wait for another process holding the registry: `KEYCTL_BUSY_TIMEOUT`, else 5.
+    var busyTimeout: TimeInterval {
+        context.environment["KEYCTL_BUSY_TIMEOUT"].flatMap(TimeInterval.init) ?? 5
+    }
+
+    /// The configuration, or the defaults when no config file exists.
+    func loadConfiguration() throws -> KeyctlConfiguration {
+        guard let path = ConfigLocation.resolve(
+            explicit: config, environment: context.environment, currentDirectory: context.currentDirectory)
+        else { return KeyctlConfiguration() }
+        return try KeyctlConfiguration.load(path: path)
+    }
+
+    /// `--actor`, else `KEYCTL_ACTOR`, else the login user.
+    var resolvedActor: String {
+        if let actor, !actor.isEmpty { return actor }
+        let environment = context.environment
+        for variable in ["KEYCTL_ACTOR", "LOGNAME", "USER"] {
+            if let value = environment[variable], !value.isEmpty { return value }
+        }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid:\(geteuid())"
+    }
+}
+
+/// `--format`: table on a terminal, JSON otherwise.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table or json (default: table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    func resolved() -> OutputFormat {
+        format ?? (CommandContext.current.outputIsTerminal ? .table : .json)
+    }
+
+    func validate() throws {
+        if format == .prometheus { throw ValidationError("--format prometheus is only for `keyctl report`") }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, prometheus
+}
