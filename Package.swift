@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "keyctl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "keyctl", targets: ["keyctl"]),
         .library(name: "KeyStore", targets: ["KeyStore"]),
@@ -46,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyStoreTests",
-            dependencies: ["KeyStore", "KeyctlTestSupport"]
+            dependencies: ["KeyStore", "KeyctlConfig", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "KeyctlTests",

@@ -21,6 +21,30 @@ public struct KeyRecord: Sendable, Equatable {
     public var fingerprint: Fingerprint?
     public var hint: String?
 
+    public init(
+        name: KeyName, env: EnvironmentName, scopes: ScopeSet, owner: String? = nil, description: String? = nil,
+        labels: [String: String] = [:], status: KeyStatus = .active, createdAt: Date, rotatedAt: Date? = nil,
+        maxAge: TimeSpan? = nil, compromisedAt: Date? = nil, compromiseReason: String? = nil, lastVerifiedAt: Date? = nil,
+        lastVerifyOK: Bool? = nil, fingerprint: Fingerprint? = nil, hint: String? = nil
+    ) {
+        self.name = name
+        self.env = env
+        self.scopes = scopes
+        self.owner = owner
+        self.description = description
+        self.labels = labels
+        self.status = status
+        self.createdAt = createdAt
+        self.rotatedAt = rotatedAt
+        self.maxAge = maxAge
+        self.compromisedAt = compromisedAt
+        self.compromiseReason = compromiseReason
+        self.lastVerifiedAt = lastVerifiedAt
+        self.lastVerifyOK = lastVerifyOK
+        self.fingerprint = fingerprint
+        self.hint = hint
+    }
+
     /// Where the key's age counts from: its last rotation, or its creation.
     public var ageStart: Date { rotatedAt ?? createdAt }
 }
