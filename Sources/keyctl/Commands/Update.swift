@@ -17,15 +17,18 @@ struct Update: AsyncParsableCommand {
 
     func validate() throws {
         if clearMaxAge && fields.maxAge != nil { throw ValidationError("give --max-age or --clear-max-age, not both") }
+        if changes.isEmpty { throw ValidationError("nothing to update: give at least one field to change") }
+    }
+
+    private var changes: KeyChanges {
+        KeyChanges(
+            scopes: fields.scopes, owner: fields.owner, description: fields.description, setLabels: fields.labels,
+            removeLabels: removeLabel, maxAge: fields.maxAge, clearMaxAge: clearMaxAge, rotatedAt: fields.rotated)
     }
 
     func run() async throws {
         let context = CommandContext.current
         let configuration = try global.loadConfiguration()
-        let changes = KeyChanges(
-            scopes: fields.scopes, owner: fields.owner, description: fields.description, setLabels: fields.labels,
-            removeLabels: removeLabel, maxAge: fields.maxAge, clearMaxAge: clearMaxAge, rotatedAt: fields.rotated)
-        guard !changes.isEmpty else { throw ValidationError("nothing to update: give at least one field to change") }
         let record = try await global.openRegistry().updateKey(name: name, env: env, changes: changes, actor: global.resolvedActor)
         KeyRecordPrinter(format: format.resolved(), policies: configuration.policies, asOf: context.clock.now())
             .printOne(record, verb: "updated")
