@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KeyStore
+import KeyctlConfig
 
 /// The `keyctl` command: an API key lifecycle manager.
 @main
@@ -8,6 +10,7 @@ struct Keyctl: AsyncParsableCommand {
         commandName: "keyctl",
         abstract: "Keep an inventory of API keys, report the ones due for rotation, and respond to leaks.",
         discussion: "Exit codes: 0 success, 1 failure (report: due keys; identify: no match), 2 critical, 64 usage, 65 bad input, 69 service unavailable, 75 registry busy.",
+        version: "0.1.0",
         subcommands: [
             Init.self, Add.self, Import.self, List.self, Show.self, Update.self, Retire.self, Report.self,
             Compromise.self, Identify.self, Audit.self,
@@ -37,27 +40,35 @@ struct Keyctl: AsyncParsableCommand {
                     try command.run()
                 }
                 return ExitStatus.success
-            } catch let error as CleanExit {
-                return reportParseError(error, arguments: arguments, context: context)
+            } catch let error as KeyStoreError {
+                return report(error, context: context)
+            } catch let error as ConfigError {
+                return report(error, context: context)
+            } catch let error as CommandFailure {
+                return report(error, context: context)
+            } catch let error as ExitCode {
+                return error.rawValue
             } catch {
-                let (code, message) = ExitStatus.classify(error)
-                if let message { context.standardError.line("keyctl: error: \(message)") }
-                return code
+                return reportParseError(error, arguments: arguments, context: context)
             }
         }
     }
 
+    private static func report(_ error: any Error, context: CommandContext) -> Int32 {
+        let (code, message) = ExitStatus.classify(error)
+        if let message { context.standardError.line("keyctl: error: \(message)") }
+        return code
+    }
+
+    /// Help goes to standard output; a usage error is one line on standard error, exit 64.
     private static func reportParseError(_ error: any Error, arguments: [String], context: CommandContext) -> Int32 {
-        if let failure = error as? CommandFailure {
-            context.standardError.line("keyctl: error: \(failure.message)")
-            return ExitStatus.classify(failure).code
-        }
+        if error is CommandFailure { return report(error, context: context) }
         let code = exitCode(for: error).rawValue
-        let message = SecretArgumentGuard.redact(fullMessage(for: error), arguments: arguments)
         if code == ExitStatus.success {
-            context.standardOutput.line(message)
+            context.standardOutput.line(fullMessage(for: error))
         } else {
-            context.standardError.line(message)
+            let message = SecretArgumentGuard.redact(message(for: error), arguments: arguments)
+            context.standardError.line("keyctl: error: \(message) (see keyctl help)")
         }
         return code
     }
