@@ -17,6 +17,9 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
+    /// For values read back from the registry, which were checked when written.
+    init(stored rawValue: String) { self.rawValue = rawValue }
+
     public var description: String { rawValue }
 
     /// Constant-time equality, for checking a candidate secret's fingerprint against a stored one.

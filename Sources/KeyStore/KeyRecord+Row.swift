@@ -30,7 +30,7 @@ extension KeyRecord {
             compromiseReason: row[11],
             lastVerifiedAt: (row[12] as Int64?).map(Date.init(epochSeconds:)),
             lastVerifyOK: row[13],
-            fingerprint: (row[14] as String?).flatMap(Fingerprint.init),
+            fingerprint: (row[14] as String?).map(Fingerprint.init(stored:)),
             hint: row[15])
     }
 }
@@ -41,7 +41,7 @@ extension KeyVersion {
 
     init(row: Row) {
         self.init(
-            id: row[0], fingerprint: Fingerprint(row[1]) ?? Fingerprint(of: []), hint: row[2], issuerRef: row[3],
+            id: row[0], fingerprint: Fingerprint(stored: row[1]), hint: row[2], issuerRef: row[3],
             stage: VersionStage(rawValue: row[4]) ?? .revoked, createdAt: Date(epochSeconds: row[5]),
             revokedAt: (row[6] as Int64?).map(Date.init(epochSeconds:)))
     }

@@ -31,7 +31,8 @@ public struct Scope: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 /// The scopes of a key: sorted, without duplicates, never empty.
 public struct ScopeSet: Hashable, Sendable, CustomStringConvertible {
-    public let scopes: [Scope]
+    /// The stored form: comma-separated, sorted.
+    public let description: String
 
     /// Parses a comma-separated list such as `products:read,orders:write`.
     /// Throws `invalidInput` naming the first bad scope, or when the list is empty.
@@ -50,16 +51,19 @@ public struct ScopeSet: Hashable, Sendable, CustomStringConvertible {
     /// Throws `invalidInput` when `scopes` is empty.
     public init(_ scopes: [Scope]) throws(KeyStoreError) {
         guard !scopes.isEmpty else { throw KeyStoreError(.invalidInput, "a key needs at least one scope") }
-        self.scopes = Array(Set(scopes)).sorted()
+        description = Set(scopes).sorted().map(\.rawValue).joined(separator: ",")
     }
 
     /// For the stored form read back from the registry, which was checked when written.
+    /// Kept as text: `report` reads millions of these and rarely needs them split.
     init(stored list: String) {
-        scopes = list.split(separator: ",").map { Scope(stored: String($0)) }
+        description = list
     }
 
-    /// The stored form: comma-separated, sorted.
-    public var description: String { scopes.map(\.rawValue).joined(separator: ",") }
+    /// The scopes, sorted.
+    public var scopes: [Scope] {
+        description.split(separator: ",").map { Scope(stored: String($0)) }
+    }
 }
 
 extension Substring {

@@ -65,34 +65,41 @@ public enum Timestamp {
         Int64(date.timeIntervalSince1970.rounded(.down))
     }
 
+    /// The length of every timestamp `write` produces: `2026-03-01T12:30:00Z`.
+    public static let formattedLength = 20
+
     /// Appends the RFC 3339 UTC form of `epochSeconds` to `buffer` without allocating a String.
     public static func append(epochSeconds: Int64, to buffer: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formattedLength) { bytes in
+            write(epochSeconds: epochSeconds, to: bytes.baseAddress!)
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    /// Writes exactly `formattedLength` bytes, the RFC 3339 UTC form of `epochSeconds` (years 0-9999).
+    public static func write(epochSeconds: Int64, to out: UnsafeMutablePointer<UInt8>) {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondOfDay = Int(epochSeconds - days * 86_400)
         let (year, month, day) = civilFromDays(Int(days))
-        appendDigits(year, count: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "Z"))
-    }
-
-    private static func appendDigits(_ value: Int, count: Int, to buffer: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
+        func digits(_ value: Int, _ count: Int, at offset: Int) {
+            var rest = value
+            for index in stride(from: offset + count - 1, through: offset, by: -1) {
+                out[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            }
         }
+        digits(year, 4, at: 0)
+        out[4] = UInt8(ascii: "-")
+        digits(month, 2, at: 5)
+        out[7] = UInt8(ascii: "-")
+        digits(day, 2, at: 8)
+        out[10] = UInt8(ascii: "T")
+        digits(secondOfDay / 3600, 2, at: 11)
+        out[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, 2, at: 14)
+        out[16] = UInt8(ascii: ":")
+        digits(secondOfDay % 60, 2, at: 17)
+        out[19] = UInt8(ascii: "Z")
     }
 
     private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {

@@ -4,13 +4,12 @@ import KeyStore
 /// Writes JSON straight into a byte buffer, flushing to the output in large chunks, so that
 /// `report` and `list` stream millions of records without building them in memory.
 struct JSONWriter {
-    private(set) var buffer: [UInt8] = []
+    private let buffer = OutputBuffer()
     private let sink: any OutputSink
     private var needsComma = false
 
     init(sink: any OutputSink) {
         self.sink = sink
-        buffer.reserveCapacity(1 << 17)
     }
 
     mutating func beginObject() { separate(); buffer.append(UInt8(ascii: "{")); needsComma = false }
@@ -22,8 +21,8 @@ struct JSONWriter {
     mutating func key(_ name: StaticString) {
         separate()
         buffer.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        buffer.append(name)
+        buffer.append("\":")
         needsComma = false
     }
 
@@ -36,29 +35,48 @@ struct JSONWriter {
 
     mutating func string(_ value: String?) {
         separate()
-        if let value { appendQuoted(value) } else { appendNull() }
+        if let value { appendQuoted(value) } else { buffer.append("null") }
         needsComma = true
+    }
+
+    /// Writes the comma-separated `list` as a JSON array of strings.
+    mutating func stringArray(commaSeparated list: String) {
+        beginArray()
+        var list = list
+        list.withUTF8 { bytes in
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
+                if index > start {
+                    separate()
+                    appendQuoted(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    needsComma = true
+                }
+                start = index + 1
+            }
+        }
+        endArray()
     }
 
     mutating func integer(_ value: Int64?) {
         separate()
-        if let value { buffer.append(contentsOf: String(value).utf8) } else { appendNull() }
+        if let value { appendInteger(value) } else { buffer.append("null") }
         needsComma = true
     }
 
     mutating func number(_ value: Double) {
         separate()
         if value == value.rounded(), abs(value) < 1e15 {
-            buffer.append(contentsOf: String(Int64(value)).utf8)
+            appendInteger(Int64(value))
         } else {
-            buffer.append(contentsOf: String(value).utf8)
+            var text = String(value)
+            text.withUTF8 { buffer.append($0) }
         }
         needsComma = true
     }
 
     mutating func bool(_ value: Bool?) {
         separate()
-        if let value { buffer.append(contentsOf: (value ? "true" : "false").utf8) } else { appendNull() }
+        if let value { buffer.append(value ? "true" : "false") } else { buffer.append("null") }
         needsComma = true
     }
 
@@ -66,11 +84,13 @@ struct JSONWriter {
     mutating func timestamp(epochSeconds: Int64?) {
         separate()
         if let epochSeconds {
+            buffer.reserve(Timestamp.formattedLength + 2)
             buffer.append(UInt8(ascii: "\""))
-            Timestamp.append(epochSeconds: epochSeconds, to: &buffer)
+            Timestamp.write(epochSeconds: epochSeconds, to: buffer.end)
+            buffer.commit(Timestamp.formattedLength)
             buffer.append(UInt8(ascii: "\""))
         } else {
-            appendNull()
+            buffer.append("null")
         }
         needsComma = true
     }
@@ -79,46 +99,70 @@ struct JSONWriter {
     mutating func embedded(json: String) {
         guard (try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil else { return string(json) }
         separate()
-        buffer.append(contentsOf: json.utf8)
+        var json = json
+        json.withUTF8 { buffer.append($0) }
         needsComma = true
     }
 
     mutating func newline() { buffer.append(UInt8(ascii: "\n")) }
 
     mutating func flush() {
-        sink.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        buffer.drain(into: sink)
     }
 
     private mutating func flushIfLarge() {
-        if buffer.count >= 1 << 16 { flush() }
+        if buffer.count >= 1 << 17 { flush() }
     }
 
-    private mutating func separate() {
+    private func separate() {
         if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
-    private mutating func appendNull() { buffer.append(contentsOf: "null".utf8) }
+    private func appendInteger(_ value: Int64) {
+        var magnitude = value.magnitude
+        buffer.reserve(21)
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 { probe /= 10; digits += 1 }
+        let out = buffer.end
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            out[index] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+            magnitude /= 10
+        }
+        buffer.commit(digits)
+    }
 
-    private mutating func appendQuoted(_ value: String) {
-        buffer.append(UInt8(ascii: "\""))
+    private func appendQuoted(_ value: String) {
         var value = value
-        value.withUTF8 { bytes in
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): buffer.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): buffer.append(contentsOf: [92, 92])
-                case 10: buffer.append(contentsOf: [92, 110])
-                case 13: buffer.append(contentsOf: [92, 114])
-                case 9: buffer.append(contentsOf: [92, 116])
-                case 0..<32, 127:
-                    let hex = Array("0123456789abcdef".utf8)
-                    buffer.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                default: buffer.append(byte)
+        value.withUTF8 { appendQuoted($0) }
+    }
+
+    /// Copies runs of plain bytes in one go and escapes only what JSON requires.
+    private func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 127 else { continue }
+            buffer.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            switch byte {
+            case UInt8(ascii: "\""): buffer.append("\\\"")
+            case UInt8(ascii: "\\"): buffer.append("\\\\")
+            case 10: buffer.append("\\n")
+            case 13: buffer.append("\\r")
+            case 9: buffer.append("\\t")
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                buffer.append("\\u00")
+                hex.withUTF8Buffer { digits in
+                    buffer.append(digits[Int(byte >> 4)])
+                    buffer.append(digits[Int(byte & 15)])
                 }
             }
+            runStart = index + 1
         }
+        buffer.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         buffer.append(UInt8(ascii: "\""))
     }
 }
-

@@ -7,9 +7,7 @@ extension JSONWriter {
         beginObject()
         key("name"); string(record.name.rawValue)
         key("env"); string(record.env.rawValue)
-        key("scopes"); beginArray()
-        for scope in record.scopes.scopes { string(scope.rawValue) }
-        endArray()
+        key("scopes"); stringArray(commaSeparated: record.scopes.description)
         key("owner"); string(record.owner)
         key("description"); string(record.description)
         key("labels"); beginObject()

@@ -1,0 +1,86 @@
+"""Shared helpers for keyctl's benchmarks: build, seed, time, print ratios.
+
+Every benchmark measures keyctl and a baseline (the sqlite3 CLI doing the same work) in the
+same run and prints the ratio; absolute times on a shared machine mean little.
+"""
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEYCTL = os.path.join(ROOT, ".build", "release", "keyctl")
+AS_OF = 1_795_910_400  # 2026-11-29T00:00:00Z, fixed so runs are comparable
+
+
+def build():
+    """Builds the release binary the way it ships (Swift stdlib linked statically)."""
+    subprocess.run(
+        ["swift", "build", "-c", "release", "--product", "keyctl", "--static-swift-stdlib"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def workdir():
+    return tempfile.mkdtemp(prefix="keyctl-bench-")
+
+
+def inventory_rows(count, seed=42):
+    """(name, env, scopes, owner, created) rows; created spread over the last 200 days."""
+    rng = random.Random(seed)
+    envs = ["prod", "staging", "dev"]
+    scopes = ["products:read", "orders:write,products:read", "*", "inventory:write"]
+    for index in range(count):
+        created = AS_OF - rng.randrange(200 * 86400)
+        day = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created))
+        yield (f"key-{index:07d}", envs[index % 3], scopes[index % 4], f"team-{index % 50}", day)
+
+
+def write_csv(path, count):
+    with open(path, "w") as out:
+        out.write("name,env,scopes,owner,created\n")
+        for name, env, scopes, owner, created in inventory_rows(count):
+            out.write(f'{name},{env},"{scopes}",{owner},{created}\n')
+
+
+def keyctl(db, *args, stdout=subprocess.DEVNULL, check=True):
+    env = dict(os.environ, KEYCTL_DB=db, KEYCTL_ACTOR="bench")
+    result = subprocess.run([KEYCTL, *args], env=env, stdout=stdout, stderr=subprocess.PIPE)
+    if check and result.returncode not in (0, 1, 2):
+        sys.exit(f"keyctl {' '.join(args)} failed: {result.stderr.decode()}")
+    return result
+
+
+def seeded_registry(count):
+    """A fresh registry holding `count` keys, seeded through `keyctl import`."""
+    folder = workdir()
+    db = os.path.join(folder, "registry.db")
+    csv = os.path.join(folder, "keys.csv")
+    write_csv(csv, count)
+    keyctl(db, "init")
+    keyctl(db, "import", csv)
+    return folder, db
+
+
+def timed(command, runs, env=None, stdout=subprocess.DEVNULL, setup=None):
+    """Median wall time of `runs` runs of `command` (a list), after one warm-up run."""
+    samples = []
+    for attempt in range(runs + 1):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        subprocess.run(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL, check=False)
+        elapsed = time.perf_counter() - start
+        if attempt:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def report_line(label, keyctl_seconds, baseline_seconds, target):
+    ratio = keyctl_seconds / baseline_seconds
+    verdict = "ok" if ratio <= target else "OVER TARGET"
+    print(f"{label}: keyctl {keyctl_seconds * 1000:.1f} ms, sqlite3 {baseline_seconds * 1000:.1f} ms, "
+          f"ratio {ratio:.2f}x (target <= {target}x) {verdict}")
+    return ratio
