@@ -16,13 +16,18 @@ struct GlobalOptions: ParsableArguments {
 
     private var context: CommandContext { CommandContext.current }
 
-    var registryPath: String {
-        RegistryLocation.resolve(explicit: db, environment: context.environment)
+    /// The registry file; a `postgres://` URL is refused until the PostgreSQL store exists.
+    func registryPath() throws -> String {
+        let location = RegistryLocation.resolve(explicit: db, environment: context.environment)
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            throw CommandFailure(.failed, "PostgreSQL registries are not supported by this keyctl yet; use a SQLite file path for --db or KEYCTL_DB")
+        }
+        return location
     }
 
     /// Opens the existing registry; commands other than `init` never create one.
     func openRegistry() throws -> SQLiteKeyRegistry {
-        try SQLiteKeyRegistry.open(at: registryPath, clock: context.clock, busyTimeout: busyTimeout)
+        try SQLiteKeyRegistry.open(at: registryPath(), clock: context.clock, busyTimeout: busyTimeout)
     }
 
     /// Seconds to wait for another process holding the registry: `KEYCTL_BUSY_TIMEOUT`, else 5.

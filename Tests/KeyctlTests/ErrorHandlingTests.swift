@@ -56,6 +56,15 @@ struct ErrorHandlingTests {
         #expect(!FileManager.default.fileExists(atPath: cli.registryPath))
     }
 
+    @Test func aPostgresURLIsRefusedWithoutCreatingAFile() async throws {
+        var cli = CLIHarness()
+        cli.environment["KEYCTL_DB"] = "postgres://keyctl@db.internal/keyctl"
+        let result = await cli.run("init")
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("PostgreSQL"))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.file("postgres:")))
+    }
+
     @Test func aCorruptRegistryIsBadInputAndLeftAlone() async throws {
         let cli = CLIHarness()
         try FileManager.default.createDirectory(atPath: (cli.registryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -10,7 +10,7 @@ struct Init: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let path = global.registryPath
+        let path = try global.registryPath()
         let (_, preparation) = try SQLiteKeyRegistry.create(at: path, clock: context.clock, busyTimeout: global.busyTimeout)
         switch preparation {
         case .created: context.standardOutput.line("created the registry at \(path)")
