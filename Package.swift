@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -23,14 +24,32 @@ let package = Package(
             plugins: ["EmbedMigrations"]
         ),
         .target(
+            name: "Rotation",
+            dependencies: [
+                "KeyStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Adapters",
+            dependencies: [
+                "KeyStore",
+                "Rotation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "KeyctlConfig",
-            dependencies: ["KeyStore"]
+            dependencies: ["KeyStore", "Rotation", "Adapters"]
         ),
         .executableTarget(
             name: "keyctl",
             dependencies: [
                 "KeyStore",
                 "KeyctlConfig",
+                "Rotation",
+                "Adapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,11 +61,15 @@ let package = Package(
         ),
         .target(
             name: "KeyctlTestSupport",
-            dependencies: ["KeyStore"]
+            dependencies: ["KeyStore", "Rotation"]
         ),
         .testTarget(
             name: "KeyStoreTests",
             dependencies: ["KeyStore", "KeyctlConfig", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RotationTests",
+            dependencies: ["Rotation", "Adapters", "KeyStore", "KeyctlTestSupport"]
         ),
         .testTarget(
             name: "KeyctlTests",

@@ -17,6 +17,19 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
         bytes = Array(value.utf8)
     }
 
+    /// A secret from raw bytes (a minted key, an unsealed value). Throws `invalidInput` when empty.
+    public init(bytes: [UInt8]) throws(KeyStoreError) {
+        guard !bytes.isEmpty else { throw KeyStoreError(.invalidInput, "the secret is empty") }
+        self.bytes = bytes
+    }
+
+    /// The raw bytes, for the adapters that must hand the secret on (a file, a request, a pipe)
+    /// and for sealing. Every call site is a place where the secret leaves keyctl's custody.
+    public func revealBytes() -> [UInt8] { bytes }
+
+    /// The secret as text, for the same places as `revealBytes()`.
+    public func revealText() -> String { String(decoding: bytes, as: UTF8.self) }
+
     /// `sha256:` and the hex SHA-256 of the secret: what the registry stores.
     public var fingerprint: Fingerprint { Fingerprint(of: bytes) }
 

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Where a rotation stands; stored as text in `rotations.state`.
+public enum RotationState: String, Sendable, CaseIterable {
+    case create, deploy, verify, grace, delete, confirm, done, failed, aborted
+
+    /// A rotation in these states holds its key: no other rotation of it may start.
+    public var isInFlight: Bool { self != .done && self != .aborted }
+}
+
+/// One durable run of the rotation state machine for a key, as persisted.
+public struct RotationRecord: Sendable, Equatable {
+    public var id: String
+    public var keyName: KeyName
+    public var env: EnvironmentName
+    public var state: RotationState
+    /// While `state` is `failed`: the state it failed in, which `--resume` retries.
+    public var failedStep: RotationState?
+    public var failure: String?
+    public var emergency: Bool
+    public var grace: TimeSpan
+    public var graceUntil: Date?
+    public var issuer: String
+    public var targets: [String]
+    public var verifier: String?
+    public var idempotencyKey: String
+    public var oldVersionID: String?
+    public var newVersionID: String?
+    /// The new secret sealed with the custody key; nil before create and after the end.
+    public var sealedSecret: [UInt8]?
+    public var snapshotsTaken: Int
+    public var deployedCount: Int
+    /// True once the new version is current and the old one previous.
+    public var promoted: Bool
+    /// After delete: whether the old secret was still accepted (nil when not checked).
+    public var oldStillValid: Bool?
+    public var actor: String
+    public var startedAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+
+    /// The state that `--resume` continues from: the failed step, or the current state.
+    public var resumeState: RotationState { state == .failed ? (failedStep ?? .create) : state }
+}
+
+/// What a new rotation will do, fixed when it begins so that a resume follows the same plan.
+public struct RotationPlan: Sendable, Equatable {
+    public var issuer: String
+    public var targets: [String]
+    public var verifier: String?
+    public var grace: TimeSpan
+    public var emergency: Bool
+
+    public init(issuer: String, targets: [String], verifier: String?, grace: TimeSpan, emergency: Bool) {
+        self.issuer = issuer
+        self.targets = targets
+        self.verifier = verifier
+        self.grace = grace
+        self.emergency = emergency
+    }
+}

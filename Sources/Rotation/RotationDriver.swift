@@ -1,0 +1,264 @@
+import Foundation
+import KeyStore
+
+/// Performs the rotation machine's actions against the adapters, recording each step before and
+/// after it runs, so that a rotation killed at any instant resumes where it stopped.
+public struct RotationDriver: Sendable {
+    public let ledger: any RotationLedger
+    public let registry: any KeyRegistry
+    public let adapters: RotationAdapters
+    public let custody: SecretCustody
+    public let clock: any WallClock
+    public let retry: RetryPolicy
+    /// How often, and how far apart, to check that the old secret is rejected after delete.
+    public let revocationChecks: RetryPolicy
+    public let faults: FaultInjection
+    public let actor: String
+    /// Told about each step as it completes, for progress output.
+    public let observe: @Sendable (RotationRecord, String) -> Void
+
+    public init(
+        ledger: any RotationLedger, registry: any KeyRegistry, adapters: RotationAdapters, custody: SecretCustody,
+        clock: any WallClock, retry: RetryPolicy = RetryPolicy(), revocationChecks: RetryPolicy = RetryPolicy(attempts: 5, initialDelayMilliseconds: 1_000),
+        faults: FaultInjection = .none, actor: String, observe: @escaping @Sendable (RotationRecord, String) -> Void = { _, _ in }
+    ) {
+        self.ledger = ledger
+        self.registry = registry
+        self.adapters = adapters
+        self.custody = custody
+        self.clock = clock
+        self.retry = retry
+        self.revocationChecks = revocationChecks
+        self.faults = faults
+        self.actor = actor
+        self.observe = observe
+    }
+
+    /// Drives `start` forward until it is done or waiting for its grace period to pass.
+    /// On a failed step the rotation is recorded as failed and `RotationFailure` is thrown.
+    public func run(_ start: RotationRecord) async throws -> RotationRecord {
+        var record = start
+        var machine = RotationMachine(record: record)
+        let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
+        while true {
+            let action = machine.nextAction(now: clock.now())
+            do {
+                switch action {
+                case .none, .waitForGrace:
+                    return record
+                case .create:
+                    record = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue))
+                    try machine.handle(.created)
+                case .snapshot(let index):
+                    record = try await snapshot(record, index)
+                    try machine.handle(.snapshotTaken(target: index))
+                case .deploy(let index):
+                    record = try await deploy(record, index)
+                    try machine.handle(.deployed(target: index))
+                case .verify:
+                    record = try await verify(record)
+                    try machine.handle(.verified(graceUntil: record.graceUntil ?? clock.now()))
+                case .delete:
+                    record = try await delete(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
+                    try machine.handle(.deleted)
+                case .confirmRevocation:
+                    record = try await confirmRevocation(record)
+                    try machine.handle(.revocationChecked)
+                case .finish:
+                    faults.reach("finish.before")
+                    record = try await ledger.recordDone(rotationID: record.id, oldStillValid: nil, actor: actor)
+                    try machine.handle(.finished)
+                }
+                observe(record, "\(action)")
+            } catch {
+                let step = record.resumeState
+                try? await ledger.journal(rotationID: record.id, step: step, target: nil, phase: .failed, detail: "\(error)")
+                if let failed = try? await ledger.recordFailed(rotationID: record.id, message: "\(error)", actor: actor) {
+                    record = failed
+                }
+                await notify("rotation.failed", record, detail: "\(error)")
+                throw RotationFailure(rotation: record, step: step, underlying: error)
+            }
+        }
+    }
+
+    /// Rolls back a rotation that has not reached its delete step: every target it touched gets its
+    /// previous value back, the new credential is deleted, and the old version is current again.
+    public func abort(_ record: RotationRecord) async throws -> RotationRecord {
+        let plan = try RotationMachine(record: record).abortPlan(snapshotsTaken: record.snapshotsTaken)
+        let sealedSnapshots = try await ledger.snapshots(rotationID: record.id)
+        var previous: [Int: Secret] = [:]
+        for (index, sealed) in sealedSnapshots {
+            if let sealed { previous[index] = try custody.open(sealed, rotationID: record.id, purpose: "snapshot-\(index)") }
+        }
+        let oldSecret = previous.sorted { $0.key < $1.key }.first?.value
+        for index in plan.restoreTargets {
+            let target = adapters.targets[index]
+            let value = target.canReadBack ? previous[index] : oldSecret
+            try await retry.run { try await target.restore(value) }
+            observe(record, "restored \(target.name)")
+        }
+        let reference: CredentialReference
+        if plan.newCredentialRecorded {
+            let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
+            let newVersion = detail.versions.first { $0.id == record.newVersionID }
+            reference = CredentialReference(issuerRef: newVersion?.issuerRef, fingerprint: newVersion?.fingerprint, idempotencyKey: record.idempotencyKey)
+        } else {
+            reference = CredentialReference(issuerRef: nil, fingerprint: nil, idempotencyKey: record.idempotencyKey)
+        }
+        try await retry.run { try await adapters.issuer.delete(reference) }
+        let aborted = try await ledger.recordAborted(rotationID: record.id, actor: actor)
+        await notify("rotation.aborted", aborted, detail: nil)
+        return aborted
+    }
+
+    // MARK: Steps
+
+    private func create(_ record: RotationRecord, scopes: [String]) async throws -> RotationRecord {
+        try await started(record, .create, target: nil)
+        faults.reach("create.before")
+        let request = CredentialRequest(name: record.keyName, env: record.env, scopes: scopes, idempotencyKey: record.idempotencyKey)
+        let issued = try await retry.run { try await adapters.issuer.create(request) }
+        faults.reach("create.during")
+        let sealed = try custody.seal(issued.secret, rotationID: record.id, purpose: "new-secret")
+        let updated = try await ledger.recordCreated(
+            rotationID: record.id, fingerprint: issued.secret.fingerprint, hint: issued.secret.hint, issuerRef: issued.issuerRef,
+            sealedSecret: sealed, actor: actor)
+        faults.reach("create.after")
+        return updated
+    }
+
+    private func snapshot(_ record: RotationRecord, _ index: Int) async throws -> RotationRecord {
+        let target = adapters.targets[index]
+        faults.reach("snapshot.\(index).before")
+        let previous = target.canReadBack ? try await retry.run { try await target.snapshot() } : nil
+        faults.reach("snapshot.\(index).during")
+        let sealed = try previous.map { try custody.seal($0, rotationID: record.id, purpose: "snapshot-\(index)") }
+        let updated = try await ledger.recordSnapshot(rotationID: record.id, targetIndex: index, sealedValue: sealed, actor: actor)
+        faults.reach("snapshot.\(index).after")
+        return updated
+    }
+
+    private func deploy(_ record: RotationRecord, _ index: Int) async throws -> RotationRecord {
+        let target = adapters.targets[index]
+        try await started(record, .deploy, target: target.name)
+        faults.reach("deploy.\(index).before")
+        let secret = try newSecret(record)
+        try await retry.run { try await target.deploy(secret) }
+        faults.reach("deploy.\(index).during")
+        let updated = try await ledger.recordDeployed(rotationID: record.id, targetIndex: index, actor: actor)
+        faults.reach("deploy.\(index).after")
+        return updated
+    }
+
+    private func verify(_ record: RotationRecord) async throws -> RotationRecord {
+        try await started(record, .verify, target: adapters.verifier?.name)
+        faults.reach("verify.before")
+        if let verifier = adapters.verifier {
+            let secret = try newSecret(record)
+            // A provider may take a moment to accept a new key: a rejection is retried too.
+            try await retry.run {
+                if case .rejected(let reason) = try await verifier.verify(secret) {
+                    throw AdapterError(.retryable, adapter: "verifier \(verifier.name)", "the new secret was rejected: \(reason)")
+                }
+            }
+        }
+        faults.reach("verify.during")
+        let graceUntil = record.emergency ? clock.now() : clock.now().addingTimeInterval(TimeInterval(record.grace.seconds))
+        let updated = try await ledger.recordVerified(rotationID: record.id, graceUntil: graceUntil, actor: actor)
+        faults.reach("verify.after")
+        return updated
+    }
+
+    private func delete(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> RotationRecord {
+        var record = record
+        if record.resumeState == .grace {
+            record = try await ledger.recordDeleteStarting(rotationID: record.id, actor: actor)
+        }
+        try await started(record, .delete, target: nil)
+        faults.reach("delete.before")
+        if let oldVersion {
+            let reference = CredentialReference(issuerRef: oldVersion.issuerRef, fingerprint: oldVersion.fingerprint)
+            try await retry.run { try await adapters.issuer.delete(reference) }
+        } else {
+            try await ledger.journal(
+                rotationID: record.id, step: .delete, target: nil, phase: .succeeded,
+                detail: "the key had no registered secret: delete the old credential at its provider by hand")
+        }
+        faults.reach("delete.during")
+        let updated = try await ledger.recordDeleted(rotationID: record.id, actor: actor)
+        faults.reach("delete.after")
+        return updated
+    }
+
+    private func confirmRevocation(_ record: RotationRecord) async throws -> RotationRecord {
+        faults.reach("confirm.before")
+        var stillValid: Bool?
+        if let verifier = adapters.verifier, let oldSecret = try await previousSecret(record) {
+            // Some providers keep accepting a deleted key for a while: check until it is rejected.
+            do {
+                try await revocationChecks.run {
+                    guard case .accepted = try await verifier.verify(oldSecret) else { return }
+                    throw AdapterError(.retryable, adapter: "verifier \(verifier.name)", "the old secret is still accepted")
+                }
+                stillValid = false
+            } catch let error as AdapterError where error.kind == .unavailable {
+                stillValid = true
+            }
+        }
+        faults.reach("confirm.during")
+        let updated = try await ledger.recordDone(rotationID: record.id, oldStillValid: stillValid, actor: actor)
+        if stillValid == true {
+            await notify("rotation.old_secret_still_valid", updated, detail: "the deleted credential is still accepted")
+        }
+        await notify("rotation.done", updated, detail: nil)
+        return updated
+    }
+
+    // MARK: Helpers
+
+    private func started(_ record: RotationRecord, _ step: RotationState, target: String?) async throws {
+        try await ledger.journal(rotationID: record.id, step: step, target: target, phase: .started, detail: nil)
+    }
+
+    private func newSecret(_ record: RotationRecord) throws -> Secret {
+        guard let sealed = record.sealedSecret else {
+            throw CustodyError("rotation \(record.id) has no sealed new secret; abort it and start again")
+        }
+        return try custody.open(sealed, rotationID: record.id, purpose: "new-secret")
+    }
+
+    /// The old secret, from the first target snapshot that held one.
+    private func previousSecret(_ record: RotationRecord) async throws -> Secret? {
+        for (index, sealed) in try await ledger.snapshots(rotationID: record.id).sorted(by: { $0.key < $1.key }) {
+            if let sealed { return try custody.open(sealed, rotationID: record.id, purpose: "snapshot-\(index)") }
+        }
+        return nil
+    }
+
+    private func notify(_ event: String, _ record: RotationRecord, detail: String?) async {
+        let notice = RotationNotice(
+            event: event, key: record.keyName.rawValue, env: record.env.rawValue, rotation: record.id,
+            at: Timestamp.format(clock.now()), detail: detail)
+        for notifier in adapters.notifiers {
+            do {
+                try await notifier.notify(notice)
+            } catch {
+                try? await ledger.journal(
+                    rotationID: record.id, step: record.resumeState, target: notifier.name, phase: .failed, detail: "notifier: \(error)")
+            }
+        }
+    }
+}
+
+/// A rotation step that failed; the rotation is recorded as failed at `step`.
+public struct RotationFailure: Error, CustomStringConvertible, Sendable {
+    public let rotation: RotationRecord
+    public let step: RotationState
+    public let underlying: any Error
+
+    public var description: String {
+        "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) failed at \(step.rawValue): \(underlying). "
+            + "The old secret is still in place until the new one is verified; fix the cause and run `keyctl rotate \(rotation.keyName) --env \(rotation.env) --resume`, or `--abort` to roll back"
+    }
+}
