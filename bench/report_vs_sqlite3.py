@@ -17,7 +17,7 @@ SELECT k.name, k.env, k.scopes, k.owner, k.description, k.labels, k.status, k.cr
        v.fingerprint, v.hint
 FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.stage = 'current'
 WHERE k.status != 'retired'
-  AND (k.status = 'compromised'
+  AND (k.status = 'compromised' OR k.last_verify_ok = 0
        OR coalesce(k.rotated_at, k.created_at) + coalesce(k.max_age_seconds, 7776000) - 1209600 <= {common.AS_OF})
 ORDER BY k.env, k.name;
 """

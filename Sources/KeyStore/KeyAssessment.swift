@@ -5,7 +5,7 @@ public struct KeyAssessment: Sendable, Equatable {
     public var ageSeconds: Int64
     public var maxAge: TimeSpan
     public var dueAtEpochSeconds: Int64
-    /// Sorted: overdue, due, compromised.
+    /// Sorted: overdue, due, compromised, verify_failed.
     public var flags: [ReportFlag]
 
     /// Assesses `key` as of `asOf`. Age counts from `rotatedAt`, else `createdAt`; the key's own
@@ -24,6 +24,7 @@ public struct KeyAssessment: Sendable, Equatable {
                 flags.append(.due)
             }
             if key.status == .compromised { flags.append(.compromised) }
+            if key.lastVerifyOK == false { flags.append(.verifyFailed) }
         }
         self.flags = flags
     }

@@ -6,6 +6,8 @@ public enum ReportFlag: String, Sendable, CaseIterable, Comparable {
     case due
     /// It was marked compromised.
     case compromised
+    /// Its last `keyctl verify` failed: the secret the application uses did not work.
+    case verifyFailed = "verify_failed"
 
     /// Critical flags make `report` exit 2; the others exit 1.
     public var isCritical: Bool { self != .due }

@@ -17,7 +17,7 @@ extension SQLiteKeyRegistry {
             let maxAge = PolicyColumn.expression(policies) { $0.maxAge.seconds }
             let warnWindow = PolicyColumn.expression(policies) { $0.warnWindow.seconds }
             sql += """
-                 AND (k.status = 'compromised'
+                 AND (k.status = 'compromised' OR k.last_verify_ok = 0
                       OR coalesce(k.rotated_at, k.created_at) + coalesce(k.max_age_seconds, \(maxAge.sql)) - \(warnWindow.sql) <= ?)
                 """
             arguments += maxAge.arguments

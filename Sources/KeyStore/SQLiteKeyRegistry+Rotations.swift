@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 extension KeyStoreError {
-    static func rotationInFlight(_ rotation: RotationRecord) -> Self {
+    /// The key is held by `rotation`: exit 75, naming it and how to resume or abort it.
+    public static func rotationInFlight(_ rotation: RotationRecord) -> Self {
         .init(
             .busy,
             "key '\(rotation.keyName)' in '\(rotation.env)' is locked by rotation \(rotation.id) (\(rotation.state.rawValue), started \(Timestamp.format(rotation.startedAt)) by \(rotation.actor)); resume it with `keyctl rotate \(rotation.keyName) --env \(rotation.env) --resume` or abort it with --abort")

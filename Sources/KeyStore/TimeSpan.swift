@@ -20,6 +20,7 @@ public struct TimeSpan: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The shortest exact form: `90d`, `36h`, `15m`.
     public var description: String {
+        if seconds == 0 { return "0m" }
         if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
         if seconds % 3_600 == 0 { return "\(seconds / 3_600)h" }
         return "\(seconds / 60)m"

@@ -1,18 +1,22 @@
 import Foundation
 import KeyStore
 
-/// The settings read from `keyctl.toml`. Secrets are never written inline in it.
-///
-/// ```toml
-/// [policy]               # the defaults for every environment
-/// max_age = "90d"
-/// warn_window = "14d"
-///
-/// [environments.prod]    # an environment's own policy; unset fields fall back to [policy]
-/// max_age = "30d"
-/// ```
+/// The settings read from `keyctl.toml`. Secrets are never written inline in it, only referenced
+/// as `env:VAR` or `file:PATH`. See docs/configuration.md for every setting.
 public struct KeyctlConfiguration: Sendable, Equatable {
     public var policies: PolicyTable
+    public var issuers: [String: IssuerDefinition] = [:]
+    public var targets: [String: TargetDefinition] = [:]
+    public var verifiers: [String: VerifierDefinition] = [:]
+    public var notifiers: [String: NotifierDefinition] = [:]
+    /// `[rotation]` defaults, then per environment, per key name, per `name@env`.
+    public var defaultBinding = RotationBinding()
+    public var environmentBindings: [String: RotationBinding] = [:]
+    public var keyBindings: [String: RotationBinding] = [:]
+    /// Where the custody key lives when `KEYCTL_MASTER_KEY` is not set; nil means the default.
+    public var custodyKeyFile: String?
+    /// The file this configuration came from, for error messages; nil for the defaults.
+    public var file: String?
 
     public init(policies: PolicyTable = PolicyTable()) {
         self.policies = policies
@@ -33,56 +37,87 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     public init(parsing text: String, file: String) throws(ConfigError) {
         let root = try TOMLParser(file: file).parse(text)
         let reader = ConfigReader(file: file)
-        try reader.allowOnly(["policy", "environments"], in: root, tableName: "the top level")
+        try reader.allowOnly(
+            ["policy", "environments", "rotation", "issuers", "targets", "verifiers", "notifiers", "keys"], in: root, tableName: "the top level")
+        self.file = file
         var defaultPolicy = RotationPolicy.standard
         if let policy = root["policy"] {
-            defaultPolicy = try reader.policy(policy, base: defaultPolicy, tableName: "[policy]")
+            let table = try reader.table(policy, tableName: "[policy]")
+            try reader.allowOnly(["max_age", "warn_window"], in: table, tableName: "[policy]")
+            defaultPolicy = try reader.policy(table, base: defaultPolicy)
         }
         var overrides: [EnvironmentName: RotationPolicy] = [:]
-        if let environments = root["environments"] {
-            for entry in try reader.table(environments, tableName: "[environments]").entries {
-                guard let env = EnvironmentName(entry.key) else {
-                    throw ConfigError(file: file, line: entry.line, problem: "'\(entry.key)' is not an environment name: \(EnvironmentName.rule)")
-                }
-                overrides[env] = try reader.policy(entry, base: defaultPolicy, tableName: "[environments.\(entry.key)]")
+        for entry in try reader.tables(root["environments"], tableName: "[environments]") {
+            guard let env = EnvironmentName(entry.key) else {
+                throw ConfigError(file: file, line: entry.line, problem: "'\(entry.key)' is not an environment name: \(EnvironmentName.rule)")
             }
+            let table = try reader.table(entry, tableName: "[environments.\(entry.key)]")
+            try reader.allowOnly(ConfigReader.policyKeys.union(ConfigReader.bindingKeys), in: table, tableName: "[environments.\(entry.key)]")
+            overrides[env] = try reader.policy(table, base: defaultPolicy)
+            environmentBindings[entry.key] = try reader.binding(table)
         }
         policies = PolicyTable(defaultPolicy: defaultPolicy, overrides: overrides)
-    }
-}
 
-/// Checks the shape of parsed TOML against what keyctl expects.
-private struct ConfigReader {
-    let file: String
-
-    func table(_ entry: TOMLTable.Entry, tableName: String) throws(ConfigError) -> TOMLTable {
-        guard case .table(let table) = entry.value else {
-            throw ConfigError(file: file, line: entry.line, problem: "\(tableName) must be a table, not \(entry.value.typeName)")
+        if let rotation = root["rotation"] {
+            let table = try reader.table(rotation, tableName: "[rotation]")
+            try reader.allowOnly(ConfigReader.bindingKeys.union(["custody_key_file"]), in: table, tableName: "[rotation]")
+            defaultBinding = try reader.binding(table)
+            custodyKeyFile = try table["custody_key_file"].map(reader.string)
         }
-        return table
+        for entry in try reader.tables(root["issuers"], tableName: "[issuers]") {
+            issuers[entry.key] = try reader.issuer(entry)
+        }
+        for entry in try reader.tables(root["targets"], tableName: "[targets]") {
+            targets[entry.key] = try reader.target(entry)
+        }
+        for entry in try reader.tables(root["verifiers"], tableName: "[verifiers]") {
+            verifiers[entry.key] = try reader.verifier(entry)
+        }
+        for entry in try reader.tables(root["notifiers"], tableName: "[notifiers]") {
+            notifiers[entry.key] = try reader.notifier(entry)
+        }
+        for entry in try reader.tables(root["keys"], tableName: "[keys]") {
+            let parts = entry.key.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, KeyName(parts[0]) != nil, parts.count == 1 || EnvironmentName(parts[1]) != nil else {
+                throw ConfigError(file: file, line: entry.line, problem: "'\(entry.key)' must be a key name, or name@env")
+            }
+            let table = try reader.table(entry, tableName: "[keys.\(entry.key)]")
+            try reader.allowOnly(ConfigReader.bindingKeys, in: table, tableName: "[keys.\"\(entry.key)\"]")
+            keyBindings[entry.key] = try reader.binding(table)
+        }
+        try checkReferences(root: root, reader: reader)
     }
 
-    func allowOnly(_ keys: Set<String>, in table: TOMLTable, tableName: String) throws(ConfigError) {
-        if let unknown = table.entries.first(where: { !keys.contains($0.key) }) {
-            throw ConfigError(
-                file: file, line: unknown.line,
-                problem: "unknown setting '\(unknown.key)' in \(tableName); expected one of: \(keys.sorted().joined(separator: ", "))")
+    /// Every name a binding uses must be defined.
+    private func checkReferences(root: TOMLTable, reader: ConfigReader) throws(ConfigError) {
+        func check(_ binding: RotationBinding, line: Int) throws(ConfigError) {
+            if let issuer = binding.issuer, issuers[issuer] == nil {
+                throw ConfigError(file: reader.file, line: line, problem: "no issuer '\(issuer)' is defined in [issuers]")
+            }
+            for target in binding.targets ?? [] where targets[target] == nil {
+                throw ConfigError(file: reader.file, line: line, problem: "no target '\(target)' is defined in [targets]")
+            }
+            if let verifier = binding.verifier, verifiers[verifier] == nil {
+                throw ConfigError(file: reader.file, line: line, problem: "no verifier '\(verifier)' is defined in [verifiers]")
+            }
+            for notifier in binding.notifiers ?? [] where notifiers[notifier] == nil {
+                throw ConfigError(file: reader.file, line: line, problem: "no notifier '\(notifier)' is defined in [notifiers]")
+            }
+        }
+        try check(defaultBinding, line: root["rotation"]?.line ?? 0)
+        for (env, binding) in environmentBindings {
+            try check(binding, line: (root["environments"].flatMap { if case .table(let t) = $0.value { t[env]?.line } else { nil } }) ?? 0)
+        }
+        for (key, binding) in keyBindings {
+            try check(binding, line: (root["keys"].flatMap { if case .table(let t) = $0.value { t[key]?.line } else { nil } }) ?? 0)
         }
     }
 
-    func policy(_ entry: TOMLTable.Entry, base: RotationPolicy, tableName: String) throws(ConfigError) -> RotationPolicy {
-        let table = try table(entry, tableName: tableName)
-        try allowOnly(["max_age", "warn_window"], in: table, tableName: tableName)
-        var policy = base
-        if let maxAge = table["max_age"] { policy.maxAge = try timeSpan(maxAge) }
-        if let warnWindow = table["warn_window"] { policy.warnWindow = try timeSpan(warnWindow) }
-        return policy
-    }
-
-    private func timeSpan(_ entry: TOMLTable.Entry) throws(ConfigError) -> TimeSpan {
-        guard case .string(let text) = entry.value, let span = TimeSpan(text) else {
-            throw ConfigError(file: file, line: entry.line, problem: "'\(entry.key)' must be a duration string such as \"90d\": \(TimeSpan.rule)")
-        }
-        return span
+    /// The adapters bound to `name` in `env`: `[rotation]`, then `[environments.ENV]`, then
+    /// `[keys.NAME]`, then `[keys."NAME@ENV"]`, each overriding what it sets.
+    public func binding(for name: KeyName, in env: EnvironmentName) -> RotationBinding {
+        [environmentBindings[env.rawValue], keyBindings[name.rawValue], keyBindings["\(name)@\(env)"]]
+            .compactMap { $0 }
+            .reduce(defaultBinding) { $0.overlaid(by: $1) }
     }
 }

@@ -35,6 +35,12 @@ enum ArgumentParsing {
         return span
     }
 
+    /// A grace period: a duration, or `0m` (also `0`, `0h`, `0d`) for none.
+    static func grace(_ text: String) throws -> TimeSpan {
+        if ["0", "0m", "0h", "0d"].contains(text) { return TimeSpan(seconds: 0) }
+        return try timeSpan(text)
+    }
+
     static func status(_ text: String) throws -> KeyStatus {
         guard let status = KeyStatus(rawValue: text) else {
             throw ValidationError("invalid status '\(text)': use one of \(KeyStatus.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -9,6 +9,8 @@ struct CommandContext: Sendable {
     var currentDirectory: String
     /// Reads all of standard input.
     var readStandardInput: @Sendable () -> Data
+    /// Reads one line of standard input (a confirmation).
+    var readLine: @Sendable () -> Data = { Data((Swift.readLine() ?? "").utf8) }
     var standardOutput: any OutputSink
     var standardError: any OutputSink
     var clock: any WallClock

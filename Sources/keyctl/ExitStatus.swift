@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 import KeyctlConfig
+import Rotation
 
 /// The one table from errors to exit codes (see the spec's exit code table and docs/cli.md).
 enum ExitStatus {
@@ -15,7 +16,13 @@ enum ExitStatus {
 
     /// The exit code for an error thrown by a command, and the one-line message to print
     /// (nil when the error carries only a code, such as `report`'s warning and critical).
+    /// Errors keyctl does not know are failures (1) with their description.
     static func classify(_ error: any Error) -> (code: Int32, message: String?) {
+        known(error) ?? (failure, "\(error)")
+    }
+
+    /// The classification of keyctl's own errors; nil for others (such as the argument parser's).
+    static func known(_ error: any Error) -> (code: Int32, message: String?)? {
         switch error {
         case let error as KeyStoreError:
             return (code(for: error.category), error.message)
@@ -27,10 +34,18 @@ enum ExitStatus {
             case .badInput: return (badInput, error.message)
             case .failed: return (failure, error.message)
             }
+        case let error as RotationFailure:
+            return (classify(error.underlying).code, error.description)
+        case let error as AdapterError:
+            return (error.kind == .unavailable ? unavailable : failure, error.description)
+        case let error as CustodyError:
+            return (failure, error.description)
+        case let error as RotationError:
+            return (failure, error.description)
         case let error as ExitCode:
             return (error.rawValue, nil)
         default:
-            return (failure, "\(error)")
+            return nil
         }
     }
 

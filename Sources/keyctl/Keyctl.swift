@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import KeyStore
-import KeyctlConfig
 
 /// The `keyctl` command: an API key lifecycle manager.
 @main
@@ -13,7 +11,7 @@ struct Keyctl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Add.self, Import.self, List.self, Show.self, Update.self, Retire.self, Report.self,
-            Compromise.self, Identify.self, Audit.self,
+            Compromise.self, Identify.self, Audit.self, Rotate.self, Rotations.self, Verify.self, Webhook.self,
         ])
 
     static func main() async {
@@ -40,16 +38,9 @@ struct Keyctl: AsyncParsableCommand {
                     try command.run()
                 }
                 return ExitStatus.success
-            } catch let error as KeyStoreError {
-                return report(error, context: context)
-            } catch let error as ConfigError {
-                return report(error, context: context)
-            } catch let error as CommandFailure {
-                return report(error, context: context)
-            } catch let error as ExitCode {
-                return error.rawValue
             } catch {
-                return reportParseError(error, arguments: arguments, context: context)
+                guard ExitStatus.known(error) != nil else { return reportParseError(error, arguments: arguments, context: context) }
+                return report(error, context: context)
             }
         }
     }

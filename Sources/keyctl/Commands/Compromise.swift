@@ -14,6 +14,8 @@ struct Compromise: AsyncParsableCommand {
     @Argument(help: "The key's name (or give the leaked secret instead).", transform: ArgumentParsing.keyName) var name: KeyName?
     @Option(help: "The key's environment.", transform: ArgumentParsing.environment) var env: EnvironmentName?
     @Option(help: "Why the key is considered exposed (recorded in the audit log).") var reason: String
+    @Flag(help: "Then rotate the key at once as an emergency (no grace): the exposed secret is deleted as soon as the new one is verified.")
+    var rotate = false
     @OptionGroup var secret: SecretOptions
     @OptionGroup var format: FormatOptions
 
@@ -33,13 +35,19 @@ struct Compromise: AsyncParsableCommand {
         let leaked = try secret.read()
         let registry = try global.openRegistry()
         let printer = KeyRecordPrinter(format: format.resolved(), policies: policies, asOf: context.clock.now())
+        let marked: KeyRecord
         if let leaked {
             let found = try await registry.markCompromised(fingerprint: leaked.fingerprint, reason: reason, actor: global.resolvedActor)
             printer.printOne(found.key, verb: "marked compromised (the secret is its \(found.version.stage.rawValue) version):")
-        } else if let name, let env {
-            let record = try await registry.markCompromised(name: name, env: env, reason: reason, actor: global.resolvedActor)
-            printer.printOne(record, verb: "marked compromised:")
+            marked = found.key
+        } else {
+            marked = try await registry.markCompromised(name: name!, env: env!, reason: reason, actor: global.resolvedActor)
+            printer.printOne(marked, verb: "marked compromised:")
         }
+        guard rotate else { return }
+        let errors = context.standardError
+        let coordinator = try global.rotationCoordinator { record, step in errors.line(RotationProgress.line(record, step)) }
+        _ = try await coordinator.rotate(marked.name, marked.env, grace: nil, emergency: true)
     }
 }
 

@@ -64,7 +64,7 @@ struct TableReportRenderer: ReportRenderer {
             return
         }
         sink.write(table.render())
-        sink.line("\nas of \(date): \(summary[.overdue]) overdue, \(summary[.due]) due, \(summary[.compromised]) compromised")
+        sink.line("\nas of \(date): " + ReportFlag.allCases.map { "\(summary[$0]) \($0.rawValue)" }.joined(separator: ", "))
     }
 }
 
@@ -77,6 +77,7 @@ struct PrometheusReportRenderer: ReportRenderer {
         ("keyctl_key_overdue", "1 when the key's age has reached its rotation period."),
         ("keyctl_key_due", "1 when the key is within the warning window of its rotation period."),
         ("keyctl_key_compromised", "1 when the key is marked compromised."),
+        ("keyctl_key_verify_failed", "1 when the key's last verification failed."),
     ]
     private let asOf: Date
     private var samples: [[String]] = Array(repeating: [], count: families.count)
@@ -88,7 +89,7 @@ struct PrometheusReportRenderer: ReportRenderer {
         let values: [Int64] = [
             assessment.ageSeconds, assessment.maxAge.seconds, assessment.dueAtEpochSeconds,
             assessment.flags.contains(.overdue) ? 1 : 0, assessment.flags.contains(.due) ? 1 : 0,
-            assessment.flags.contains(.compromised) ? 1 : 0,
+            assessment.flags.contains(.compromised) ? 1 : 0, assessment.flags.contains(.verifyFailed) ? 1 : 0,
         ]
         for (index, value) in values.enumerated() {
             samples[index].append("\(Self.families[index].name)\(labels) \(value)")

@@ -1,0 +1,185 @@
+import KeyStore
+
+/// Checks the shape of parsed TOML against what keyctl expects; every error names the line.
+struct ConfigReader {
+    let file: String
+
+    static let policyKeys: Set<String> = ["max_age", "warn_window"]
+    static let bindingKeys: Set<String> = ["issuer", "targets", "verifier", "notifiers", "grace"]
+
+    func fail(_ line: Int, _ problem: String) -> ConfigError { ConfigError(file: file, line: line, problem: problem) }
+
+    func table(_ entry: TOMLTable.Entry, tableName: String) throws(ConfigError) -> TOMLTable {
+        guard case .table(let table) = entry.value else {
+            throw fail(entry.line, "\(tableName) must be a table, not \(entry.value.typeName)")
+        }
+        return table
+    }
+
+    /// The entries of a table of tables such as `[targets]`, each checked to be a table.
+    func tables(_ entry: TOMLTable.Entry?, tableName: String) throws(ConfigError) -> [TOMLTable.Entry] {
+        guard let entry else { return [] }
+        let container = try table(entry, tableName: tableName)
+        for child in container.entries { _ = try table(child, tableName: "\(tableName.dropLast()).\(child.key)]") }
+        return container.entries
+    }
+
+    func allowOnly(_ keys: Set<String>, in table: TOMLTable, tableName: String) throws(ConfigError) {
+        if let unknown = table.entries.first(where: { !keys.contains($0.key) }) {
+            throw fail(unknown.line, "unknown setting '\(unknown.key)' in \(tableName); expected one of: \(keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func string(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+        guard case .string(let text) = entry.value, !text.isEmpty else { throw fail(entry.line, "'\(entry.key)' must be a non-empty string") }
+        return text
+    }
+
+    func integer(_ entry: TOMLTable.Entry, in range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
+        guard case .integer(let number) = entry.value, range.contains(number) else {
+            throw fail(entry.line, "'\(entry.key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func strings(_ entry: TOMLTable.Entry) throws(ConfigError) -> [String] {
+        guard case .array(let items) = entry.value else { throw fail(entry.line, "'\(entry.key)' must be an array of strings") }
+        var result: [String] = []
+        for item in items {
+            guard case .string(let text) = item, !text.isEmpty else { throw fail(entry.line, "'\(entry.key)' must be an array of non-empty strings") }
+            result.append(text)
+        }
+        return result
+    }
+
+    func required(_ key: String, in table: TOMLTable, tableName: String) throws(ConfigError) -> TOMLTable.Entry {
+        guard let entry = table[key] else { throw fail(table.line, "\(tableName) needs '\(key)'") }
+        return entry
+    }
+
+    func timeSpan(_ entry: TOMLTable.Entry, allowZero: Bool = false) throws(ConfigError) -> TimeSpan {
+        if allowZero, case .string(let text) = entry.value, ["0", "0m", "0h", "0d", "0s"].contains(text) { return TimeSpan(seconds: 0) }
+        guard case .string(let text) = entry.value, let span = TimeSpan(text) else {
+            throw fail(entry.line, "'\(entry.key)' must be a duration string such as \"90d\": \(TimeSpan.rule)")
+        }
+        return span
+    }
+
+    func policy(_ table: TOMLTable, base: RotationPolicy) throws(ConfigError) -> RotationPolicy {
+        var policy = base
+        if let maxAge = table["max_age"] { policy.maxAge = try timeSpan(maxAge) }
+        if let warnWindow = table["warn_window"] { policy.warnWindow = try timeSpan(warnWindow) }
+        return policy
+    }
+
+    func binding(_ table: TOMLTable) throws(ConfigError) -> RotationBinding {
+        RotationBinding(
+            issuer: try table["issuer"].map(string), targets: try table["targets"].map(strings),
+            verifier: try table["verifier"].map(string), notifiers: try table["notifiers"].map(strings),
+            grace: try table["grace"].map { entry throws(ConfigError) in TimeSpanSetting(seconds: try timeSpan(entry, allowZero: true).seconds) })
+    }
+
+    private func command(_ table: TOMLTable, tableName: String) throws(ConfigError) -> [String] {
+        let entry = try required("command", in: table, tableName: tableName)
+        let command = try strings(entry)
+        guard !command.isEmpty else { throw fail(entry.line, "'command' must name a program: [\"/path/to/program\", \"arg\"]") }
+        if command.contains(where: { $0.contains("{{secret}}") }) {
+            throw fail(entry.line, "secrets never go in a command's arguments; exec adapters get them on stdin")
+        }
+        return command
+    }
+
+    private func timeout(_ table: TOMLTable, default seconds: Int64) throws(ConfigError) -> Int64 {
+        try table["timeout_seconds"].map { entry throws(ConfigError) in try integer(entry, in: 1...3600) } ?? seconds
+    }
+
+    private func kind(_ table: TOMLTable, _ tableName: String, allowed: [String]) throws(ConfigError) -> String {
+        let entry = try required("type", in: table, tableName: tableName)
+        let kind = try string(entry)
+        guard allowed.contains(kind) else { throw fail(entry.line, "\(tableName) type must be one of: \(allowed.joined(separator: ", "))") }
+        return kind
+    }
+
+    func issuer(_ entry: TOMLTable.Entry) throws(ConfigError) -> IssuerDefinition {
+        let name = "[issuers.\(entry.key)]"
+        let table = try table(entry, tableName: name)
+        switch try kind(table, name, allowed: ["local", "exec"]) {
+        case "local":
+            try allowOnly(["type", "prefix"], in: table, tableName: name)
+            return .local(prefix: try table["prefix"].map(string) ?? "sk_")
+        default:
+            try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))
+        }
+    }
+
+    func target(_ entry: TOMLTable.Entry) throws(ConfigError) -> TargetDefinition {
+        let name = "[targets.\(entry.key)]"
+        let table = try table(entry, tableName: name)
+        switch try kind(table, name, allowed: ["env-file", "exec"]) {
+        case "env-file":
+            try allowOnly(["type", "path", "variable"], in: table, tableName: name)
+            let variable = try required("variable", in: table, tableName: name)
+            let variableName = try string(variable)
+            guard variableName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "{" || $0 == "}" }) else {
+                throw fail(variable.line, "'variable' must be an environment variable name such as CHECKOUT_API_KEY")
+            }
+            return .envFile(path: try string(required("path", in: table, tableName: name)), variable: variableName)
+        default:
+            try allowOnly(["type", "command", "timeout_seconds", "secret_via"], in: table, tableName: name)
+            var inEnvironment = false
+            if let via = table["secret_via"] {
+                switch try string(via) {
+                case "stdin": inEnvironment = false
+                case "env": inEnvironment = true
+                default: throw fail(via.line, "'secret_via' must be \"stdin\" or \"env\" (never an argument)")
+                }
+            }
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 60)), secretInEnvironment: inEnvironment)
+        }
+    }
+
+    func verifier(_ entry: TOMLTable.Entry) throws(ConfigError) -> VerifierDefinition {
+        let name = "[verifiers.\(entry.key)]"
+        let table = try table(entry, tableName: name)
+        switch try kind(table, name, allowed: ["http", "exec"]) {
+        case "http":
+            try allowOnly(["type", "url", "method", "headers", "expect_status", "timeout_seconds"], in: table, tableName: name)
+            let urlEntry = try required("url", in: table, tableName: name)
+            let url = try string(urlEntry)
+            if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+            let headers = try table["headers"].map(strings) ?? ["Authorization: Bearer {{secret}}"]
+            for header in headers where !header.contains(":") {
+                throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
+            }
+            return .http(
+                url: url, method: try table["method"].map(string)?.uppercased() ?? "GET", headers: headers,
+                expectStatus: Int(try table["expect_status"].map { entry throws(ConfigError) in try integer(entry, in: 100...599) } ?? 200),
+                timeoutSeconds: try timeout(table, default: 10))
+        default:
+            try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))
+        }
+    }
+
+    func notifier(_ entry: TOMLTable.Entry) throws(ConfigError) -> NotifierDefinition {
+        let name = "[notifiers.\(entry.key)]"
+        let table = try table(entry, tableName: name)
+        _ = try kind(table, name, allowed: ["webhook"])
+        try allowOnly(["type", "url", "secret", "previous_secret"], in: table, tableName: name)
+        let urlEntry = try required("url", in: table, tableName: name)
+        let url = try string(urlEntry)
+        if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+        var secrets: [String] = []
+        for key in ["secret", "previous_secret"] {
+            guard let secretEntry = table[key] else { continue }
+            let reference = try string(secretEntry)
+            guard reference.hasPrefix("env:") || reference.hasPrefix("file:") else {
+                throw fail(secretEntry.line, "'\(key)' must be a reference, env:VAR or file:PATH, never the secret itself")
+            }
+            secrets.append(reference)
+        }
+        guard !secrets.isEmpty else { throw fail(table.line, "\(name) needs 'secret' (env:VAR or file:PATH)") }
+        return .webhook(url: url, secrets: secrets)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import KeyStore
+import Rotation
+
+/// Starts, resumes, aborts and finishes rotations as configured in keyctl.toml: what `keyctl
+/// rotate`, `keyctl rotations finish` and `keyctl compromise --rotate` call.
+public struct RotationCoordinator: Sendable {
+    public typealias Store = KeyRegistry & RotationLedger
+
+    public let store: any Store
+    public let setup: RotationSetup
+    public let faults: FaultInjection
+    public let retry: RetryPolicy
+    public let revocationChecks: RetryPolicy
+    public let actor: String
+    public let observe: @Sendable (RotationRecord, String) -> Void
+
+    public init(
+        store: any Store, setup: RotationSetup, faults: FaultInjection, retry: RetryPolicy = RetryPolicy(),
+        revocationChecks: RetryPolicy = RetryPolicy(attempts: 5, initialDelayMilliseconds: 1_000), actor: String,
+        observe: @escaping @Sendable (RotationRecord, String) -> Void = { _, _ in }
+    ) {
+        self.store = store
+        self.setup = setup
+        self.faults = faults
+        self.retry = retry
+        self.revocationChecks = revocationChecks
+        self.actor = actor
+        self.observe = observe
+    }
+
+    /// What rotating the key would do, step by step; changes nothing.
+    public func dryRun(_ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool) async throws -> [String] {
+        let detail = try await store.keyDetail(name: name, env: env, recentEvents: 0)
+        let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
+        if let inFlight = try await store.rotationInFlight(name: name, env: env) { throw KeyStoreError.rotationInFlight(inFlight) }
+        var steps = ["create   a new credential with issuer '\(plan.issuer)', scopes \(detail.key.scopes)"]
+        for target in plan.targets { steps.append("deploy   the new secret to target '\(target)' (its current value kept for abort)") }
+        steps.append(plan.verifier.map { "verify   the new secret with verifier '\($0)'" } ?? "verify   (no verifier configured: nothing proves the new secret works)")
+        steps.append(plan.grace.seconds == 0 ? "grace    none: delete at once" : "grace    keep the old secret valid for \(plan.grace)")
+        let old = detail.key.fingerprint.map { "\($0) (\(detail.key.hint ?? ""))" } ?? "(no registered secret: delete it at the provider by hand)"
+        steps.append("delete   the old credential \(old) with issuer '\(plan.issuer)'")
+        if let verifier = plan.verifier { steps.append("confirm  the old secret is rejected by verifier '\(verifier)'") }
+        return steps
+    }
+
+    /// Begins a rotation of the key and drives it until it is done or in its grace period.
+    /// Throws `busy` naming a rotation already in flight, or `RotationFailure`.
+    public func rotate(_ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool) async throws -> RotationRecord {
+        let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
+        _ = try setup.adapters(for: plan, name, env)
+        let custody = try setup.custody()
+        let record = try await store.beginRotation(name: name, env: env, plan: plan, actor: actor)
+        observe(record, "began")
+        return try await driver(for: record, custody: custody).run(record)
+    }
+
+    /// Continues the key's rotation in flight from its last recorded step.
+    public func resume(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
+        let record = try await inFlight(name, env)
+        return try await driver(for: record, custody: try setup.custody()).run(record)
+    }
+
+    /// Rolls back the key's rotation in flight.
+    public func abort(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
+        let record = try await inFlight(name, env)
+        return try await driver(for: record, custody: try setup.custody()).abort(record)
+    }
+
+    /// Completes every rotation whose grace period has passed (for cron). Returns each outcome.
+    public func finishDue(now: Date) async throws -> [(RotationRecord, Result<RotationRecord, any Error>)] {
+        var outcomes: [(RotationRecord, Result<RotationRecord, any Error>)] = []
+        for record in try await store.rotations(inFlightOnly: true) where record.resumeState == .grace && (record.graceUntil ?? now) <= now
+            || [.delete, .confirm].contains(record.resumeState)
+        {
+            do {
+                outcomes.append((record, .success(try await driver(for: record, custody: try setup.custody()).run(record))))
+            } catch {
+                outcomes.append((record, .failure(error)))
+            }
+        }
+        return outcomes
+    }
+
+    /// Rotates many keys, at most `concurrency` at once; one key's failure does not stop the others.
+    public func rotateMany(
+        _ keys: [(KeyName, EnvironmentName)], concurrency: Int, emergency: Bool,
+        completed: @escaping @Sendable (KeyName, EnvironmentName, Result<RotationRecord, any Error>) -> Void
+    ) async {
+        await withTaskGroup(of: Void.self) { group in
+            var pending = keys.makeIterator()
+            func startNext() -> Bool {
+                guard let (name, env) = pending.next() else { return false }
+                group.addTask {
+                    do {
+                        completed(name, env, .success(try await rotate(name, env, grace: nil, emergency: emergency)))
+                    } catch {
+                        completed(name, env, .failure(error))
+                    }
+                }
+                return true
+            }
+            for _ in 0..<max(1, concurrency) where !startNext() { break }
+            while await group.next() != nil { _ = startNext() }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func inFlight(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
+        guard let record = try await store.rotationInFlight(name: name, env: env) else {
+            _ = try await store.keyDetail(name: name, env: env, recentEvents: 0)
+            throw KeyStoreError(.notFound, "key '\(name)' in '\(env)' has no rotation in flight; see `keyctl rotations`")
+        }
+        return record
+    }
+
+    private func driver(for record: RotationRecord, custody: SecretCustody) throws -> RotationDriver {
+        RotationDriver(
+            ledger: store, registry: store, adapters: try setup.adapters(for: record), custody: custody, clock: setup.clock,
+            retry: retry, revocationChecks: revocationChecks, faults: faults, actor: actor, observe: observe)
+    }
+}

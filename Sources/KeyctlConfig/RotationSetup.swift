@@ -1,0 +1,143 @@
+import Adapters
+import Foundation
+import KeyStore
+import Rotation
+
+/// Turns keyctl.toml's definitions into the plan and the adapters of one key's rotation.
+public struct RotationSetup: Sendable {
+    public let configuration: KeyctlConfiguration
+    public let environment: [String: String]
+    public let clock: any WallClock
+
+    /// The grace period when keyctl.toml sets none.
+    public static let defaultGrace = TimeSpan(seconds: 3_600)
+
+    public init(configuration: KeyctlConfiguration, environment: [String: String], clock: any WallClock) {
+        self.configuration = configuration
+        self.environment = environment
+        self.clock = clock
+    }
+
+    private var file: String { configuration.file ?? "keyctl.toml" }
+
+    /// The plan for rotating `name` in `env`. Throws `ConfigError` when no issuer or no target is bound.
+    public func plan(for name: KeyName, in env: EnvironmentName, grace: TimeSpan?, emergency: Bool) throws(ConfigError) -> RotationPlan {
+        let binding = configuration.binding(for: name, in: env)
+        guard let issuer = binding.issuer else {
+            throw ConfigError(file: file, line: 0, problem: "no issuer for \(name)@\(env): set issuer in [rotation], [environments.\(env)] or [keys.\(name)]")
+        }
+        guard let targets = binding.targets, !targets.isEmpty else {
+            throw ConfigError(file: file, line: 0, problem: "no deploy target for \(name)@\(env): set targets in [keys.\(name)] or [keys.\"\(name)@\(env)\"]")
+        }
+        let graceSpan = emergency ? TimeSpan(seconds: 0) : (grace ?? binding.grace.map { TimeSpan(seconds: $0.seconds) } ?? Self.defaultGrace)
+        return RotationPlan(issuer: issuer, targets: targets, verifier: binding.verifier, grace: graceSpan, emergency: emergency)
+    }
+
+    /// The adapters a recorded rotation uses, by the names in its plan.
+    public func adapters(for rotation: RotationRecord) throws -> RotationAdapters {
+        try adapters(issuer: rotation.issuer, targets: rotation.targets, verifier: rotation.verifier, rotation.keyName, rotation.env)
+    }
+
+    /// The adapters `plan` names; building them checks the configuration before anything starts.
+    public func adapters(for plan: RotationPlan, _ name: KeyName, _ env: EnvironmentName) throws -> RotationAdapters {
+        try adapters(issuer: plan.issuer, targets: plan.targets, verifier: plan.verifier, name, env)
+    }
+
+    private func adapters(issuer issuerName: String, targets: [String], verifier verifierName: String?, _ name: KeyName, _ env: EnvironmentName) throws -> RotationAdapters {
+        let notifierNames = configuration.binding(for: name, in: env).notifiers ?? []
+        return RotationAdapters(
+            issuer: try issuer(issuerName, name, env),
+            targets: try targets.map { try target($0, name, env) },
+            verifier: try verifierName.map { try verifier($0, name, env) },
+            notifiers: try notifierNames.map { try notifier($0) })
+    }
+
+    /// The first deploy target and the verifier bound to the key, for `keyctl verify`.
+    public func verification(for name: KeyName, in env: EnvironmentName) throws -> (target: any DeployTarget, verifier: any Verifier) {
+        let binding = configuration.binding(for: name, in: env)
+        guard let targetName = binding.targets?.first else {
+            throw ConfigError(file: file, line: 0, problem: "no deploy target for \(name)@\(env) to read its current secret from")
+        }
+        guard let verifierName = binding.verifier else {
+            throw ConfigError(file: file, line: 0, problem: "no verifier for \(name)@\(env): set verifier in [keys.\(name)]")
+        }
+        return (try target(targetName, name, env), try verifier(verifierName, name, env))
+    }
+
+    /// `KEYCTL_MASTER_KEY`, else the custody key file (`[rotation] custody_key_file`, else
+    /// `$XDG_CONFIG_HOME/keyctl/custody.key`), created on first use.
+    public func custody() throws -> SecretCustody {
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
+        let keyFile = configuration.custodyKeyFile ?? (configHome as NSString).appendingPathComponent("keyctl/custody.key")
+        return try SecretCustody.load(environment: environment, keyFile: keyFile)
+    }
+
+    // MARK: Definitions to adapters
+
+    private func expand(_ text: String, _ name: KeyName, _ env: EnvironmentName) -> String {
+        text.replacingOccurrences(of: "{name}", with: name.rawValue).replacingOccurrences(of: "{env}", with: env.rawValue)
+    }
+
+    private func undefined(_ kind: String, _ adapter: String) -> ConfigError {
+        ConfigError(file: file, line: 0, problem: "no \(kind) '\(adapter)' is defined (a rotation in flight still uses it: restore it or abort)")
+    }
+
+    private func issuer(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any CredentialIssuer {
+        switch configuration.issuers[adapter] {
+        case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
+        case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case nil: throw undefined("issuer", adapter)
+        }
+    }
+
+    private func target(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any DeployTarget {
+        switch configuration.targets[adapter] {
+        case .envFile(let path, let variable):
+            return EnvFileTarget(name: adapter, path: expand(path, name, env), variable: expand(variable, name, env))
+        case .exec(let command, let timeout, let inEnvironment):
+            return ExecTarget(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment)
+        case nil: throw undefined("target", adapter)
+        }
+    }
+
+    private func verifier(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any Verifier {
+        switch configuration.verifiers[adapter] {
+        case .http(let url, let method, let headers, let status, let timeout):
+            let parsed = headers.map { header -> (name: String, template: String) in
+                let colon = header.firstIndex(of: ":")!
+                return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            }
+            return HTTPVerifier(name: adapter, url: expand(url, name, env), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout)
+        case .exec(let command, let timeout):
+            return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case nil: throw undefined("verifier", adapter)
+        }
+    }
+
+    private func notifier(_ adapter: String) throws -> any Notifier {
+        switch configuration.notifiers[adapter] {
+        case .webhook(let url, let references):
+            return WebhookNotifier(name: adapter, url: url, secrets: try references.map { try SecretReference.resolve($0, environment: environment) }, clock: clock)
+        case nil: throw undefined("notifier", adapter)
+        }
+    }
+}
+
+/// Reads a secret named in keyctl.toml as `env:VAR` or `file:PATH`.
+public enum SecretReference {
+    public static func resolve(_ reference: String, environment: [String: String]) throws -> Secret {
+        if reference.hasPrefix("env:") {
+            let variable = String(reference.dropFirst(4))
+            guard let value = environment[variable], !value.isEmpty else {
+                throw CustodyError("the environment variable \(variable) (referenced as \(reference)) is not set")
+            }
+            return try Secret(reading: value)
+        }
+        let path = String(reference.dropFirst(5))
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CustodyError("cannot read \(path) (referenced as \(reference))")
+        }
+        return try Secret(reading: String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import KeyStore
+import KeyctlConfig
+import Rotation
+
+struct Rotate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rotate a key with zero downtime: create, deploy, verify, grace, delete.",
+        discussion: """
+            keyctl rotate checkout --env prod               rotate one key
+            keyctl rotate checkout --env prod --dry-run     show the plan, change nothing
+            keyctl rotate checkout --env prod --resume      continue after a failure or a crash
+            keyctl rotate checkout --env prod --abort       roll back: targets restored, new credential deleted
+            keyctl rotate --overdue [--env ENV] [--concurrency N]
+            keyctl rotate --all --env ENV --emergency       incident response: every key, no grace
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The key's name.", transform: ArgumentParsing.keyName) var name: KeyName?
+    @Option(help: "The key's environment.", transform: ArgumentParsing.environment) var env: EnvironmentName?
+    @Option(help: ArgumentHelp("How long the old secret stays valid after the new one is verified (such as 1h; 0m for none).", valueName: "duration"), transform: ArgumentParsing.grace)
+    var grace: TimeSpan?
+    @Flag(help: "Incident response: no grace, the old secret is deleted as soon as the new one is verified.") var emergency = false
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.") var dryRun = false
+    @Flag(help: "Continue the key's rotation in flight.") var resume = false
+    @Flag(help: "Roll back the key's rotation in flight.") var abort = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(help: "Rotate every overdue key (with --env, in that environment).") var overdue = false
+    @Flag(help: "Rotate every active key in --env (with --emergency).") var all = false
+    @Option(help: "With --overdue or --all: how many rotations run at once.") var concurrency = 4
+
+    func validate() throws {
+        if resume && abort { throw ValidationError("give --resume or --abort, not both") }
+        if overdue || all {
+            if name != nil { throw ValidationError("--overdue and --all rotate many keys: give no key name") }
+            if overdue && all { throw ValidationError("give --overdue or --all, not both") }
+            if all && (env == nil || !emergency) { throw ValidationError("--all needs --env and --emergency") }
+            if resume || abort || dryRun { throw ValidationError("--resume, --abort and --dry-run take one key") }
+            guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256") }
+        } else {
+            guard name != nil else { throw ValidationError("name the key to rotate, or give --overdue or --all") }
+            guard env != nil else { throw ValidationError("missing --env") }
+        }
+        if (resume || abort) && (grace != nil || emergency) { throw ValidationError("--grace and --emergency apply to a new rotation") }
+    }
+
+    func run() async throws {
+        let context = CommandContext.current
+        let output = context.standardOutput
+        let many = overdue || all
+        let coordinator = try global.rotationCoordinator { record, step in
+            if !many { output.line(RotationProgress.line(record, step)) }
+        }
+        if many {
+            try await rotateMany(coordinator)
+            return
+        }
+        let name = name!, env = env!
+        if dryRun {
+            output.line("rotation plan for \(name) (\(env)); nothing will be changed:")
+            for step in try await coordinator.dryRun(name, env, grace: grace, emergency: emergency) { output.line("  " + step) }
+            return
+        }
+        if abort {
+            let record = try await coordinator.abort(name, env)
+            output.line("\(name) (\(env)): rotation \(record.id) aborted; targets restored, the new credential deleted, the old secret is current")
+            return
+        }
+        if !resume { try confirm(name, env) }
+        let record = resume ? try await coordinator.resume(name, env) : try await coordinator.rotate(name, env, grace: grace, emergency: emergency)
+        if record.state == .grace, let until = record.graceUntil {
+            output.line("\(name) (\(env)): the new secret is live; the old one stays valid until \(Timestamp.format(until)). `keyctl rotations finish` (cron) deletes it then")
+        }
+        if record.oldStillValid == true { throw ExitCode(ExitStatus.critical) }
+    }
+
+    /// Asks on a terminal before rotating a key in a production-like environment.
+    private func confirm(_ name: KeyName, _ env: EnvironmentName) throws {
+        let context = CommandContext.current
+        guard !yes, context.inputIsTerminal, env.rawValue.contains("prod") || env.rawValue.contains("live") else { return }
+        context.standardError.write("rotate \(name) in \(env)\(emergency ? " (EMERGENCY: no grace)" : "")? [y/N] ")
+        let answer = String(decoding: context.readLine(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard answer == "y" || answer == "yes" else { throw CommandFailure(.failed, "not confirmed; nothing was changed") }
+    }
+
+    private func rotateMany(_ coordinator: RotationCoordinator) async throws {
+        let context = CommandContext.current
+        let keys = try await selectKeys(coordinator)
+        guard !keys.isEmpty else {
+            context.standardOutput.line(overdue ? "no overdue keys" : "no active keys in \(env!)")
+            return
+        }
+        let tally = RotationTally(total: keys.count, sink: context.standardOutput, live: context.outputIsTerminal)
+        await coordinator.rotateMany(keys, concurrency: concurrency, emergency: emergency) { name, env, result in
+            tally.record(name, env, result)
+        }
+        tally.finish()
+        if tally.failures > 0 { throw ExitCode(tally.worstExitCode) }
+    }
+
+    private func selectKeys(_ coordinator: RotationCoordinator) async throws -> [(KeyName, EnvironmentName)] {
+        var keys: [(KeyName, EnvironmentName)] = []
+        if overdue {
+            let policies = coordinator.setup.configuration.policies
+            let now = CommandContext.current.clock.now()
+            try await coordinator.store.forEachReportCandidate(env: env, policies: policies, asOf: now, includeUnflagged: false) { key in
+                let flags = KeyAssessment(key: key, policies: policies, asOf: now).flags
+                if flags.contains(.overdue) || flags.contains(.compromised) { keys.append((key.name, key.env)) }
+            }
+        } else {
+            try await coordinator.store.forEachKey(matching: KeyFilter(env: env)) { key in
+                if key.status != .retired { keys.append((key.name, key.env)) }
+            }
+        }
+        return keys
+    }
+}
+
+/// Counts a batch of rotations as they finish: a line per key, and a progress line on a terminal.
+final class RotationTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let sink: any OutputSink
+    private let live: Bool
+    private var done = 0
+    private(set) var failures = 0
+    private(set) var worstExitCode: Int32 = ExitStatus.failure
+
+    init(total: Int, sink: any OutputSink, live: Bool) {
+        self.total = total
+        self.sink = sink
+        self.live = live
+    }
+
+    func record(_ name: KeyName, _ env: EnvironmentName, _ result: Result<RotationRecord, any Error>) {
+        lock.withLock {
+            done += 1
+            if live { sink.write("\r\u{1B}[K") }
+            switch result {
+            case .success(let record):
+                sink.line("\(name) (\(env)): \(record.state == .done ? "rotated" : "rotated, old secret valid until \(Timestamp.format(record.graceUntil ?? Date()))")")
+            case .failure(let error):
+                failures += 1
+                let (code, message) = ExitStatus.classify(error)
+                if code == ExitStatus.unavailable || worstExitCode == ExitStatus.failure { worstExitCode = code }
+                sink.line("\(name) (\(env)): FAILED: \(message ?? "\(error)")")
+            }
+            if live { sink.write("[\(done)/\(total)] \(failures) failed") }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if live { sink.write("\r\u{1B}[K") }
+            sink.line("\(done - failures) of \(total) rotated, \(failures) failed")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import KeyStore
+
+struct Rotations: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List rotations, or finish those whose grace period has passed.",
+        subcommands: [RotationsList.self, RotationsFinish.self],
+        defaultSubcommand: RotationsList.self)
+}
+
+struct RotationsList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List rotations, newest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Only rotations in flight (not done or aborted).") var active = false
+    @OptionGroup var format: FormatOptions
+
+    func run() async throws {
+        let context = CommandContext.current
+        let rotations = try await global.openRegistry().rotations(inFlightOnly: active)
+        switch format.resolved() {
+        case .json, .prometheus:
+            var writer = JSONWriter(sink: context.standardOutput)
+            writer.beginObject()
+            writer.key("rotations")
+            writer.beginArray()
+            for rotation in rotations { writer.rotation(rotation) }
+            writer.endArray()
+            writer.endObject()
+            writer.newline()
+            writer.flush()
+        case .table:
+            var table = TextTable("ROTATION", "KEY", "ENV", "STATE", "STARTED", "GRACE UNTIL", "BY")
+            for rotation in rotations {
+                let state = rotation.state == .failed ? "failed at \(rotation.failedStep?.rawValue ?? "?")" : rotation.state.rawValue
+                table.add([
+                    String(rotation.id.prefix(8)), rotation.keyName.rawValue, rotation.env.rawValue, state,
+                    Timestamp.format(rotation.startedAt), rotation.graceUntil.map(Timestamp.format) ?? "-", rotation.actor,
+                ])
+            }
+            context.standardOutput.write(table.isEmpty ? "no rotations\n" : table.render())
+        }
+    }
+}
+
+struct RotationsFinish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finish",
+        abstract: "Complete every rotation whose grace period has passed: delete the old credentials (for cron).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let context = CommandContext.current
+        let output = context.standardOutput
+        let coordinator = try global.rotationCoordinator { record, step in output.line(RotationProgress.line(record, step)) }
+        var failed: [Int32] = []
+        for (record, outcome) in try await coordinator.finishDue(now: context.clock.now()) {
+            if case .failure(let error) = outcome {
+                let (code, message) = ExitStatus.classify(error)
+                failed.append(code)
+                context.standardError.line("keyctl: error: \(record.keyName) (\(record.env)): \(message ?? "\(error)")")
+            }
+        }
+        if let worst = failed.max() { throw ExitCode(worst == ExitStatus.unavailable ? worst : ExitStatus.failure) }
+    }
+}
+
+extension JSONWriter {
+    mutating func rotation(_ rotation: RotationRecord) {
+        beginObject()
+        key("id"); string(rotation.id)
+        key("name"); string(rotation.keyName.rawValue)
+        key("env"); string(rotation.env.rawValue)
+        key("state"); string(rotation.state.rawValue)
+        key("failed_step"); string(rotation.failedStep?.rawValue)
+        key("failure"); string(rotation.failure)
+        key("emergency"); bool(rotation.emergency)
+        key("grace_seconds"); integer(rotation.grace.seconds)
+        key("grace_until"); timestamp(epochSeconds: rotation.graceUntil.map(Timestamp.epochSeconds))
+        key("issuer"); string(rotation.issuer)
+        key("targets"); stringArray(commaSeparated: rotation.targets.joined(separator: ","))
+        key("verifier"); string(rotation.verifier)
+        key("old_secret_still_valid"); bool(rotation.oldStillValid)
+        key("actor"); string(rotation.actor)
+        key("started_at"); timestamp(epochSeconds: Timestamp.epochSeconds(rotation.startedAt))
+        key("finished_at"); timestamp(epochSeconds: rotation.finishedAt.map(Timestamp.epochSeconds))
+        endObject()
+    }
+}

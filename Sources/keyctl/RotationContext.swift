@@ -1,0 +1,53 @@
+import Foundation
+import KeyStore
+import KeyctlConfig
+import Rotation
+
+extension GlobalOptions {
+    /// The coordinator for rotation commands: registry, keyctl.toml's adapters, the custody key,
+    /// fault injection from `KEYCTL_FAULT`, and progress lines through `observe`.
+    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) throws -> RotationCoordinator {
+        let context = CommandContext.current
+        let configuration = try loadConfiguration()
+        return RotationCoordinator(
+            store: try openRegistry(),
+            setup: RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock),
+            faults: FaultInjection(environment: context.environment),
+            retry: RetryPolicy(attempts: retryAttempts),
+            actor: resolvedActor,
+            observe: observe)
+    }
+
+    /// Attempts per adapter call: `KEYCTL_RETRIES`, else 4.
+    private var retryAttempts: Int {
+        CommandContext.current.environment["KEYCTL_RETRIES"].flatMap(Int.init) ?? 4
+    }
+}
+
+/// One line per rotation step, for terminals and logs alike.
+enum RotationProgress {
+    static func line(_ record: RotationRecord, _ step: String) -> String {
+        let what: String = switch step {
+        case "began": "rotation \(record.id) started"
+        case "create": "created the new credential"
+        case let step where step.hasPrefix("snapshot"): "saved the current value of \(target(record, step))"
+        case let step where step.hasPrefix("deploy"): "deployed to \(target(record, step))"
+        case "verify": record.verifier.map { "verified with \($0)" } ?? "no verifier configured: not verified"
+        case "delete": "deleted the old credential"
+        case "confirmRevocation":
+            switch record.oldStillValid {
+            case true: "WARNING: the old secret is STILL ACCEPTED after delete; revoke it at the provider now"
+            case false: "confirmed the old secret is rejected"
+            default: "could not check the old secret (no earlier value was readable)"
+            }
+        case "finish": "done"
+        default: step
+        }
+        return "\(record.keyName) (\(record.env)): \(what)"
+    }
+
+    private static func target(_ record: RotationRecord, _ step: String) -> String {
+        let digits = step.filter(\.isNumber)
+        return Int(digits).flatMap { record.targets.indices.contains($0) ? record.targets[$0] : nil } ?? "?"
+    }
+}
