@@ -39,6 +39,58 @@ public struct RotationRecord: Sendable, Equatable {
     public var updatedAt: Date
     public var finishedAt: Date?
 
+    public init(
+        id: String,
+        keyName: KeyName,
+        env: EnvironmentName,
+        state: RotationState,
+        failedStep: RotationState?,
+        failure: String?,
+        emergency: Bool,
+        grace: TimeSpan,
+        graceUntil: Date?,
+        issuer: String,
+        targets: [String],
+        verifier: String?,
+        idempotencyKey: String,
+        oldVersionID: String?,
+        newVersionID: String?,
+        sealedSecret: [UInt8]?,
+        snapshotsTaken: Int,
+        deployedCount: Int,
+        promoted: Bool,
+        oldStillValid: Bool?,
+        actor: String,
+        startedAt: Date,
+        updatedAt: Date,
+        finishedAt: Date?
+    ) {
+        self.id = id
+        self.keyName = keyName
+        self.env = env
+        self.state = state
+        self.failedStep = failedStep
+        self.failure = failure
+        self.emergency = emergency
+        self.grace = grace
+        self.graceUntil = graceUntil
+        self.issuer = issuer
+        self.targets = targets
+        self.verifier = verifier
+        self.idempotencyKey = idempotencyKey
+        self.oldVersionID = oldVersionID
+        self.newVersionID = newVersionID
+        self.sealedSecret = sealedSecret
+        self.snapshotsTaken = snapshotsTaken
+        self.deployedCount = deployedCount
+        self.promoted = promoted
+        self.oldStillValid = oldStillValid
+        self.actor = actor
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+        self.finishedAt = finishedAt
+    }
+
     /// The state that `--resume` continues from: the failed step, or the current state.
     public var resumeState: RotationState { state == .failed ? (failedStep ?? .create) : state }
 }

@@ -71,11 +71,11 @@ public struct RotationDriver: Sendable {
                 }
                 observe(record, "\(action)")
             } catch {
-                let step = record.resumeState
-                try? await ledger.journal(rotationID: record.id, step: step, target: nil, phase: .failed, detail: "\(error)")
+                try? await ledger.journal(rotationID: record.id, step: record.resumeState, target: nil, phase: .failed, detail: "\(error)")
                 if let failed = try? await ledger.recordFailed(rotationID: record.id, message: "\(error)", actor: actor) {
                     record = failed
                 }
+                let step = record.failedStep ?? record.resumeState
                 await notify("rotation.failed", record, detail: "\(error)")
                 throw RotationFailure(rotation: record, step: step, underlying: error)
             }

@@ -1,0 +1,139 @@
+import Foundation
+import KeyStore
+import KeyctlTestSupport
+import Rotation
+import Testing
+
+struct RotationDriverTests {
+    @Test func aRotationReplacesTheSecretEverywhereWithoutDowntime() async throws {
+        let scenario = try await RotationScenario()
+        let done = try await scenario.driver.run(try await scenario.begin())
+        #expect(done.state == .done)
+        #expect(done.oldStillValid == false)
+        #expect(done.sealedSecret == nil)
+        #expect(try await scenario.expectRotated() == [])
+        #expect(await scenario.provider.createCalls == 1)
+        let key = try await scenario.detail().key
+        #expect(key.rotatedAt == scenario.test.clock.now())
+        #expect(try await scenario.inFlight() == nil)
+    }
+
+    @Test func theOldSecretStaysValidThroughGraceUntilFinished() async throws {
+        let scenario = try await RotationScenario()
+        let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 3600)))
+        #expect(waiting.state == .grace)
+        #expect(await scenario.provider.accepts(scenario.original))
+        #expect(try await scenario.detail().versions.map(\.stage).sorted { $0.rawValue < $1.rawValue } == [.current, .previous])
+        scenario.test.clock.advance(by: TimeSpan(seconds: 3599))
+        #expect(try await scenario.driver.run(waiting).state == .grace)
+        scenario.test.clock.advance(by: TimeSpan(seconds: 1))
+        #expect(try await scenario.driver.run(waiting).state == .done)
+        #expect(try await scenario.expectRotated() == [])
+    }
+
+    @Test(arguments: [
+        ("create", RotationState.create), ("snapshot:app-env", .deploy), ("deploy:app-env", .deploy),
+        ("snapshot:app-vault", .deploy), ("deploy:app-vault", .deploy), ("verify", .verify), ("delete", .delete),
+    ])
+    func aStepThatFailsLeavesTheOldSecretWorkingAndResumeCompletes(operation: String, step: RotationState) async throws {
+        let scenario = try await RotationScenario()
+        await scenario.failures.fail(operation, times: 10)
+        let error = await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
+        #expect(error?.step == step)
+        let failed = try #require(try await scenario.inFlight())
+        #expect(failed.state == .failed)
+        #expect(failed.failedStep == step)
+        #expect(await scenario.provider.accepts(scenario.original), "the old secret must stay valid until the new one is verified")
+        #expect(await scenario.provider.outages == [])
+
+        await scenario.failures.clear()
+        #expect(try await scenario.driver.run(failed).state == .done)
+        #expect(try await scenario.expectRotated() == [])
+        #expect(await scenario.provider.createCalls == 1 || operation == "create")
+    }
+
+    @Test(arguments: ["create", "deploy:app-env", "deploy:app-vault", "verify"])
+    func abortPutsEverythingBack(operation: String) async throws {
+        let scenario = try await RotationScenario()
+        await scenario.failures.fail(operation, times: 10)
+        await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
+        await scenario.failures.clear()
+        let aborted = try await scenario.driver.abort(try #require(try await scenario.inFlight()))
+        #expect(aborted.state == .aborted)
+        #expect(try await scenario.expectUnchanged() == [])
+        #expect(try await scenario.inFlight() == nil)
+        #expect(try await scenario.detail().versions.filter { $0.stage == .revoked }.count == (operation == "create" ? 0 : 1))
+    }
+
+    @Test func abortIsRefusedOnceTheOldCredentialMayBeDeleted() async throws {
+        let scenario = try await RotationScenario()
+        await scenario.failures.fail("delete", times: 10)
+        await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
+        await #expect(throws: RotationError.tooLateToAbort) { _ = try await scenario.driver.abort(try #require(try await scenario.inFlight())) }
+    }
+
+    @Test func aSecondRotationOfTheSameKeyIsRefusedNamingTheFirst() async throws {
+        let scenario = try await RotationScenario()
+        let first = try await scenario.begin()
+        let error = await #expect(throws: KeyStoreError.self) { _ = try await scenario.begin() }
+        #expect(error?.category == .busy)
+        #expect(error?.message.contains(first.id) == true)
+    }
+
+    @Test func retryableFailuresAreRetriedAndPersistentOnesAreUnavailable() async throws {
+        let scenario = try await RotationScenario()
+        await scenario.failures.fail("deploy:app-env", times: 1, kind: .retryable)
+        #expect(try await scenario.driver.run(try await scenario.begin()).state == .done)
+
+        let second = try await RotationScenario()
+        await second.failures.fail("deploy:app-env", times: 5, kind: .retryable)
+        let error = await #expect(throws: RotationFailure.self) { _ = try await second.driver.run(try await second.begin()) }
+        #expect((error?.underlying as? AdapterError)?.kind == .unavailable)
+    }
+
+    @Test func rotatingACompromisedKeyMakesItActiveAndRevokesTheExposedVersion() async throws {
+        let scenario = try await RotationScenario()
+        _ = try await scenario.test.registry.markCompromised(name: scenario.name, env: scenario.env, reason: "leak", actor: "ir")
+        _ = try await scenario.driver.run(try await scenario.begin(emergency: true))
+        let detail = try await scenario.detail()
+        #expect(detail.key.status == .active)
+        #expect(detail.versions.first { $0.hint == "****cdef" }?.stage == .revoked)
+    }
+
+    @Test func anOldSecretStillAcceptedAfterDeleteIsReported() async throws {
+        var scenario = try await RotationScenario()
+        scenario.issuer = IssuerThatCannotRevoke(inner: FakeIssuer(provider: scenario.provider, failures: scenario.failures))
+        let done = try await scenario.driver.run(try await scenario.begin())
+        #expect(done.oldStillValid == true)
+        let events = try await scenario.detail().recentEvents
+        #expect(events.first?.details.contains("\"old_secret_rejected\":\"false\"") == true)
+    }
+
+    @Test func aCreateRepeatedAfterACrashReturnsTheSameCredential() async throws {
+        let scenario = try await RotationScenario()
+        let record = try await scenario.begin()
+        // The issuer created the credential, then keyctl died before recording it.
+        _ = try await scenario.issuer.create(
+            CredentialRequest(name: scenario.name, env: scenario.env, scopes: ["orders:write"], idempotencyKey: record.idempotencyKey))
+        _ = try await scenario.driver.run(record)
+        #expect(try await scenario.expectRotated() == [])
+    }
+
+    @Test func theRegistryNeverHoldsTheNewSecretInPlaintext() async throws {
+        let scenario = try await RotationScenario()
+        let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 60)))
+        let newSecret = try #require(scenario.targets[0].value)
+        let bytes = (FileManager.default.contents(atPath: scenario.test.path) ?? Data())
+            + (FileManager.default.contents(atPath: scenario.test.path + "-wal") ?? Data())
+        #expect(bytes.range(of: Data(newSecret.utf8)) == nil)
+        #expect(bytes.range(of: Data(scenario.original.utf8)) == nil)
+        #expect(waiting.sealedSecret != nil)
+    }
+}
+
+/// An issuer whose deletes do not take effect (a provider with revocation lag that never ends).
+struct IssuerThatCannotRevoke: CredentialIssuer {
+    let inner: FakeIssuer
+    func create(_ request: CredentialRequest) async throws -> IssuedCredential { try await inner.create(request) }
+    func delete(_ credential: CredentialReference) async throws {}
+}
