@@ -22,16 +22,25 @@ public struct SecretCustody: Sendable {
             }
             return SecretCustody(key: SymmetricKey(data: bytes))
         }
-        if let data = FileManager.default.contents(atPath: keyFile) {
-            guard let bytes = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                  bytes.count == 32
-            else { throw CustodyError("the custody key file \(keyFile) is not 32 base64-encoded bytes; restore it from your backup") }
-            return SecretCustody(key: SymmetricKey(data: bytes))
-        }
+        if let existing = try read(keyFile) { return existing }
         let key = SymmetricKey(size: .bits256)
         let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        try AtomicFile.write(Data(encoded.utf8), to: keyFile, exclusive: true)
+        do {
+            try AtomicFile.write(Data(encoded.utf8), to: keyFile, exclusive: true)
+        } catch {
+            // Another keyctl created it first: use theirs.
+            if let existing = try read(keyFile) { return existing }
+            throw CustodyError("cannot create the custody key file \(keyFile): \(error)")
+        }
         return SecretCustody(key: key)
+    }
+
+    private static func read(_ keyFile: String) throws -> SecretCustody? {
+        guard let data = FileManager.default.contents(atPath: keyFile) else { return nil }
+        guard let bytes = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              bytes.count == 32
+        else { throw CustodyError("the custody key file \(keyFile) is not 32 base64-encoded bytes; restore it from your backup") }
+        return SecretCustody(key: SymmetricKey(data: bytes))
     }
 
     /// Seals `secret` for `purpose` (such as `new-secret` or `snapshot-0`) of rotation `rotationID`.

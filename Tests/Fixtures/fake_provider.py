@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""A credential provider for keyctl's end-to-end tests, on a free loopback port.
+
+It really issues and revokes keys, and its application endpoint accepts only keys valid now:
+  POST   /admin/keys        {"idempotency_key": ..., "scopes": [...]} -> {"id": ..., "secret": ...}
+                            (the same idempotency key returns the same key)
+  DELETE /admin/keys/<id>   revoke (idempotent)
+  POST   /admin/revoke      {"idempotency_key": ...} or {"fingerprint": "sha256:..."}: revoke
+  GET    /check             Authorization: Bearer <key> -> 200 if valid, 401 otherwise
+  GET    /admin/valid       -> {"count": n, "fingerprints": [...]}
+Prints the port on its first line of stdout, then serves until killed.
+"""
+import hashlib
+import http.server
+import json
+import secrets
+import sys
+import threading
+
+lock = threading.Lock()
+keys = {}          # id -> secret
+by_idempotency = {}
+
+
+def fingerprint(secret):
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=None):
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return json.loads(self.rfile.read(length) or b"{}")
+
+    def do_GET(self):
+        if self.path == "/check":
+            token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+            with lock:
+                ok = token in keys.values()
+            return self.reply(200 if ok else 401, {"ok": ok})
+        if self.path == "/admin/valid":
+            with lock:
+                return self.reply(200, {"count": len(keys), "fingerprints": sorted(fingerprint(s) for s in keys.values())})
+        self.reply(404, {})
+
+    def do_POST(self):
+        request = self.body()
+        if self.path == "/admin/keys":
+            with lock:
+                token = request.get("idempotency_key") or secrets.token_hex(8)
+                key_id = by_idempotency.get(token)
+                if key_id is None or key_id not in keys:
+                    key_id = "key_" + secrets.token_hex(6)
+                    keys[key_id] = "sk_prov_" + secrets.token_urlsafe(30).replace("-", "x").replace("_", "y")
+                    by_idempotency[token] = key_id
+                return self.reply(201, {"id": key_id, "secret": keys[key_id]})
+        if self.path == "/admin/revoke":
+            with lock:
+                key_id = by_idempotency.get(request.get("idempotency_key") or "")
+                if key_id:
+                    keys.pop(key_id, None)
+                wanted = request.get("fingerprint")
+                for other in [k for k, s in keys.items() if wanted and fingerprint(s) == wanted]:
+                    keys.pop(other, None)
+            return self.reply(204)
+        self.reply(404, {})
+
+    def do_DELETE(self):
+        if self.path.startswith("/admin/keys/"):
+            with lock:
+                keys.pop(self.path.rsplit("/", 1)[1], None)
+            return self.reply(204)
+        self.reply(404, {})
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
