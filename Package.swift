@@ -72,6 +72,10 @@ let package = Package(
             dependencies: ["Rotation", "Adapters", "KeyStore", "KeyctlTestSupport"]
         ),
         .testTarget(
+            name: "AdapterTests",
+            dependencies: ["Adapters", "Rotation", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
+        ),
+        .testTarget(
             name: "KeyctlTests",
             dependencies: ["keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
         ),

@@ -26,7 +26,12 @@ struct ProcessRunner: Sendable {
         }
     }
 
+    /// A program that exits without reading its stdin must not kill keyctl with SIGPIPE: the
+    /// write fails with EPIPE instead (as SwiftNIO arranges for sockets).
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     private static func runBlocking(_ command: [String], stdin: Data, extra: [String: String], timeout: Double, adapter: String) throws -> Output {
+        _ = ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -40,8 +45,9 @@ struct ProcessRunner: Sendable {
         } catch {
             throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(command.first ?? "?"): \(error.localizedDescription)")
         }
+        // The child leads its own process group: a timeout kills it and everything it started.
         let timer = DispatchWorkItem {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         let errorData = LockedData()
