@@ -3,6 +3,9 @@ import Rotation
 
 /// Runs an external program for the exec adapters: the command from keyctl.toml (never a
 /// secret in its arguments), input on stdin, extra environment, a timeout.
+///
+/// Built on `posix_spawn` rather than Foundation's `Process`, which is not safe to start from
+/// many threads at once (`rotate --overdue --concurrency 16` does) and costs more per start.
 struct ProcessRunner: Sendable {
     struct Output: Sendable {
         var status: Int32
@@ -15,66 +18,159 @@ struct ProcessRunner: Sendable {
     /// Names the adapter in errors, such as `issuer provider`.
     let adapter: String
 
-    /// Runs the command to completion. Throws `.retryable` on timeout or when it cannot start.
+    /// Runs the command to completion. Throws `.retryable` on timeout, `.needsOperator` when it
+    /// cannot start.
     func run(stdin: Data, environment extra: [String: String] = [:]) async throws -> Output {
-        let command = self.command, timeout = timeoutSeconds, adapter = self.adapter
+        let runner = self
         return try await withCheckedThrowingContinuation { continuation in
-            // Blocking waits belong on their own threads, not on Swift's cooperative pool.
+            // The waits below block: they belong on a thread of their own, not Swift's cooperative pool.
             Thread.detachNewThread {
-                continuation.resume(with: Result { try Self.runBlocking(command, stdin: stdin, extra: extra, timeout: timeout, adapter: adapter) })
+                continuation.resume(with: Result { try runner.runBlocking(stdin: stdin, extra: extra) })
             }
         }
     }
 
+    /// keyctl's environment without its own settings: KEYCTL_MASTER_KEY and the like never reach a hook.
+    private static let inheritedEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KEYCTL_") }
+
     /// A program that exits without reading its stdin must not kill keyctl with SIGPIPE: the
     /// write fails with EPIPE instead (as SwiftNIO arranges for sockets).
-    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+    private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    private static func runBlocking(_ command: [String], stdin: Data, extra: [String: String], timeout: Double, adapter: String) throws -> Output {
-        _ = ignoreBrokenPipes
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KEYCTL_") }.merging(extra) { $1 }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(command.first ?? "?"): \(error.localizedDescription)")
+    private func runBlocking(stdin: Data, extra: [String: String]) throws -> Output {
+        _ = Self.brokenPipesIgnored
+        let environment = Self.inheritedEnvironment.merging(extra) { $1 }
+        let child = try SpawnedProcess(arguments: ["/usr/bin/env"] + command, environment: environment, adapter: adapter)
+        child.writeInput(Array(stdin))
+        let (stdout, stderr, timedOut) = child.collectOutput(timeoutSeconds: timeoutSeconds)
+        let status = child.wait()
+        if timedOut {
+            throw AdapterError(.retryable, adapter: adapter, "\(command.first ?? "?") timed out after \(timeoutSeconds)s")
         }
-        // The child leads its own process group: a timeout kills it and everything it started.
-        let timer = DispatchWorkItem {
-            if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-        let errorData = LockedData()
-        let errorReader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        try? input.fileHandleForWriting.write(contentsOf: stdin)
-        try? input.fileHandleForWriting.close()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        while !errorData.isSet { usleep(1_000) }
-        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
-            throw AdapterError(.retryable, adapter: adapter, "\(command.first ?? "?") timed out after \(timeout)s")
-        }
-        let stderr = String(decoding: errorData.value.prefix(2_000), as: UTF8.self)
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        return Output(status: status, stdout: Data(stdout), stderr: String(decoding: stderr.prefix(2_000), as: UTF8.self))
     }
 }
 
-/// A value handed from one thread to another.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
+/// One child process started with `posix_spawn`, leading its own process group (so a timeout
+/// kills it and everything it started), with pipes on its stdin, stdout and stderr.
+private final class SpawnedProcess {
+    let pid: pid_t
+    private var input: Int32
+    private let output: Int32
+    private let errors: Int32
 
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
+    /// Pipes are created and marked close-on-exec under this lock, and children spawned under it,
+    /// so that no child started by another thread inherits this child's pipe ends.
+    private static let spawnLock = NSLock()
+
+    init(arguments: [String], environment: [String: String], adapter: String) throws {
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw AdapterError(.retryable, adapter: adapter, "cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        for descriptor in inPipe + outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)  // keyctl ignores SIGPIPE; the child gets the default back
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var spawned: pid_t = 0
+        let result = posix_spawn(&spawned, arguments[0], &actions, &attributes, argv, envp)
+        close(inPipe[0])
+        close(outPipe[1])
+        close(errPipe[1])
+        guard result == 0 else {
+            [inPipe[1], outPipe[0], errPipe[0]].forEach { close($0) }
+            throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(arguments.dropFirst().first ?? "?"): \(String(cString: strerror(result)))")
+        }
+        pid = spawned
+        input = inPipe[1]
+        output = outPipe[0]
+        errors = errPipe[0]
+    }
+
+    /// Writes `bytes` to the child's stdin and closes it. A child that exits without reading
+    /// makes the write fail with EPIPE, which is ignored.
+    func writeInput(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(input, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                offset += written
+            }
+        }
+        close(input)
+        input = -1
+    }
+
+    /// Reads stdout and stderr until both close. Past the deadline, kills the process group.
+    func collectOutput(timeoutSeconds: Double) -> (stdout: [UInt8], stderr: [UInt8], timedOut: Bool) {
+        var collected: [Int32: [UInt8]] = [output: [], errors: []]
+        var open = [output, errors]
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var timedOut = false
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while !open.isEmpty {
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let remaining = timedOut ? 1_000 : Int32(max(0, deadline.timeIntervalSinceNow) * 1_000)
+            let ready = poll(&fds, nfds_t(fds.count), remaining)
+            if ready == 0 && !timedOut {
+                timedOut = true
+                kill(-pid, SIGKILL)
+                continue
+            }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for descriptor in fds where descriptor.revents != 0 {
+                let count = read(descriptor.fd, &chunk, chunk.count)
+                if count > 0 {
+                    if collected[descriptor.fd]!.count < 1 << 20 { collected[descriptor.fd]! += chunk[0..<count] }
+                } else if count == 0 || errno != EINTR {
+                    open.removeAll { $0 == descriptor.fd }
+                }
+            }
+        }
+        close(output)
+        close(errors)
+        return (collected[output]!, collected[errors]!, timedOut)
+    }
+
+    /// Waits for the child; returns its exit status (128 + signal when killed).
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
 }
 
 extension ProcessRunner.Output {

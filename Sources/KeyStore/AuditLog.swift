@@ -9,7 +9,7 @@ enum AuditLog {
     static func append(
         _ db: Database, at now: Date, actor: String, action: String, key: (KeyName, EnvironmentName)?, details: AuditDetails
     ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOneCached(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         let seq = (last?[0] as Int64? ?? 0) + 1
         let prevHash: String = last?[1] ?? AuditEvent.genesisHash
         let id = UUID().uuidString.lowercased()
@@ -18,7 +18,7 @@ enum AuditLog {
         let hash = AuditEvent.chainHash(
             prevHash: prevHash, seq: seq, id: id, atEpochSeconds: at, actor: actor, action: action,
             keyName: key?.0.rawValue, keyEnv: key?.1.rawValue, details: detailsJSON)
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO audit_events (\(selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [seq, id, at, actor, action, key?.0.rawValue, key?.1.rawValue, detailsJSON, prevHash, hash])
     }

@@ -8,13 +8,13 @@ extension SQLiteKeyRegistry {
             var details = AuditDetails(["scopes": draft.scopes.description])
             if let secret {
                 let fingerprint = secret.fingerprint
-                if let holder = try Row.fetchOne(
+                if let holder = try Row.fetchOneCached(
                     db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
                     arguments: [fingerprint.rawValue])
                 {
                     throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
                 }
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO key_versions (id, key_id, fingerprint, hint, stage, created_at)
                         VALUES (?, ?, ?, ?, 'current', ?)
@@ -33,7 +33,7 @@ extension SQLiteKeyRegistry {
             db, sql: "SELECT 1 FROM keys WHERE env = ? AND name = ?", arguments: [draft.env.rawValue, draft.name.rawValue])
         if exists == true { throw KeyStoreError.keyExists(draft.name, draft.env) }
         let id = UUID().uuidString.lowercased()
-        try db.execute(sql: KeyDraft.insertSQL, arguments: draft.insertArguments(id: id, now: now))
+        try db.executeCached(sql: KeyDraft.insertSQL, arguments: draft.insertArguments(id: id, now: now))
         return id
     }
 
@@ -41,7 +41,7 @@ extension SQLiteKeyRegistry {
         try perform {
             try database.read { db in
                 let key = try fetchKey(db, name, env)
-                let versions = try Row.fetchAll(
+                let versions = try Row.fetchAllCached(
                     db,
                     sql: """
                         SELECT \(KeyVersion.selection) FROM key_versions v
@@ -50,7 +50,7 @@ extension SQLiteKeyRegistry {
                         """,
                     arguments: [env.rawValue, name.rawValue]
                 ).map(KeyVersion.init(row:))
-                let events = try Row.fetchAll(
+                let events = try Row.fetchAllCached(
                     db,
                     sql: "SELECT \(AuditLog.selection) FROM audit_events WHERE key_env = ? AND key_name = ? ORDER BY seq DESC LIMIT ?",
                     arguments: [env.rawValue, name.rawValue, recentEvents]
@@ -124,7 +124,7 @@ extension SQLiteKeyRegistry {
                 key.rotatedAt = rotatedAt
                 details["rotated_at"] = Timestamp.format(rotatedAt)
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE keys SET scopes = ?, owner = ?, description = ?, labels = ?, max_age_seconds = ?, rotated_at = ?
                     WHERE env = ? AND name = ?
@@ -144,7 +144,7 @@ extension SQLiteKeyRegistry {
             guard key.status != .retired else {
                 throw KeyStoreError(.conflict, "key '\(name)' in '\(env)' is already retired")
             }
-            try db.execute(sql: "UPDATE keys SET status = 'retired' WHERE env = ? AND name = ?", arguments: [env.rawValue, name.rawValue])
+            try db.executeCached(sql: "UPDATE keys SET status = 'retired' WHERE env = ? AND name = ?", arguments: [env.rawValue, name.rawValue])
             try AuditLog.append(
                 db, at: now, actor: actor, action: "key.retire", key: (name, env), details: AuditDetails(["previous_status": key.status.rawValue]))
             return try fetchKey(db, name, env)
@@ -175,7 +175,7 @@ extension SQLiteKeyRegistry {
     private func compromise(
         _ db: Database, _ name: KeyName, _ env: EnvironmentName, reason: String, actor: String, now: Date, details: AuditDetails
     ) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE keys SET status = 'compromised', compromised_at = coalesce(compromised_at, ?), compromise_reason = ?
                 WHERE env = ? AND name = ?
@@ -191,7 +191,7 @@ extension SQLiteKeyRegistry {
     }
 
     private func identify(_ db: Database, _ fingerprint: Fingerprint) throws -> IdentifiedSecret? {
-        guard let row = try Row.fetchOne(
+        guard let row = try Row.fetchOneCached(
             db,
             sql: "SELECT \(KeyVersion.selection), k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
             arguments: [fingerprint.rawValue])
@@ -203,7 +203,7 @@ extension SQLiteKeyRegistry {
     }
 
     func fetchKey(_ db: Database, _ name: KeyName, _ env: EnvironmentName) throws -> KeyRecord {
-        guard let row = try Row.fetchOne(
+        guard let row = try Row.fetchOneCached(
             db, sql: "SELECT \(KeyRecord.selection) FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
             arguments: [env.rawValue, name.rawValue])
         else { throw KeyStoreError.keyNotFound(name, env) }

@@ -13,7 +13,7 @@ extension KeyStoreError {
 extension SQLiteKeyRegistry: RotationLedger {
     public func beginRotation(name: KeyName, env: EnvironmentName, plan: RotationPlan, actor: String) async throws -> RotationRecord {
         try write { db, now in
-            guard let key = try Row.fetchOne(
+            guard let key = try Row.fetchOneCached(
                 db, sql: "SELECT k.id, k.status, v.id FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
                 arguments: [env.rawValue, name.rawValue])
             else { throw KeyStoreError.keyNotFound(name, env) }
@@ -25,7 +25,7 @@ extension SQLiteKeyRegistry: RotationLedger {
             let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
             let at = Timestamp.epochSeconds(now)
             do {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO rotations (id, key_id, state, emergency, grace_seconds, issuer, targets, verifier,
                             idempotency_key, old_version_id, actor, started_at, updated_at)
@@ -52,7 +52,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func rotationInFlight(name: KeyName, env: EnvironmentName) async throws -> RotationRecord? {
         try perform {
             try database.read { db in
-                try Row.fetchOne(
+                try Row.fetchOneCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE k.env = ? AND k.name = ? AND r.state NOT IN ('done', 'aborted')",
                     arguments: [env.rawValue, name.rawValue]
@@ -68,7 +68,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func rotations(inFlightOnly: Bool) async throws -> [RotationRecord] {
         try perform {
             try database.read { db in
-                try Row.fetchAll(
+                try Row.fetchAllCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) \(inFlightOnly ? "WHERE r.state NOT IN ('done', 'aborted')" : "") ORDER BY r.started_at DESC, r.rowid DESC"
                 ).map(RotationRecord.init(row:))
@@ -78,7 +78,7 @@ extension SQLiteKeyRegistry: RotationLedger {
 
     public func journal(rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws {
         try write { db, now in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
                     VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM rotation_steps WHERE rotation_id = ?), ?, ?, ?, ?, ?)
@@ -91,61 +91,59 @@ extension SQLiteKeyRegistry: RotationLedger {
         rotationID: String, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
     ) async throws -> RotationRecord {
         try transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: ["fingerprint": fingerprint.rawValue]) { db, rotation, now in
-            if let holder = try Row.fetchOne(
+            if let holder = try Row.fetchOneCached(
                 db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
                 arguments: [fingerprint.rawValue])
             {
                 throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
             }
             let versionID = UUID().uuidString.lowercased()
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO key_versions (id, key_id, fingerprint, hint, issuer_ref, stage, created_at)
                     SELECT ?, key_id, ?, ?, ?, 'pending', ? FROM rotations WHERE id = ?
                     """,
                 arguments: [versionID, fingerprint.rawValue, hint, issuerRef, Timestamp.epochSeconds(now), rotationID])
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET state = 'deploy', new_version_id = ?, sealed_secret = ? WHERE id = ?",
                 arguments: [versionID, Data(sealedSecret), rotationID])
         }
     }
 
     public func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
-        let target = try await rotation(id: rotationID).targets[safe: targetIndex] ?? "?"
-        return try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: ["target": target]) { db, rotation, _ in
+        try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: ["target_index": String(targetIndex)]) { db, rotation, _ in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT OR REPLACE INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (?, ?, ?)",
                 arguments: [rotationID, targetIndex, sealedValue.map { Data($0) }])
-            try db.execute(sql: "UPDATE rotations SET snapshots_taken = ? WHERE id = ?", arguments: [targetIndex + 1, rotationID])
+            try db.executeCached(sql: "UPDATE rotations SET snapshots_taken = ? WHERE id = ?", arguments: [targetIndex + 1, rotationID])
         }
     }
 
     public func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord {
-        let target = try await rotation(id: rotationID).targets[safe: targetIndex] ?? "?"
-        return try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: ["target": target]) { db, rotation, _ in
+        try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: ["target_index": String(targetIndex)]) { db, rotation, _ in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
             let next = targetIndex + 1 == rotation.targets.count ? "verify" : "deploy"
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET deployed_count = ?, state = ? WHERE id = ?", arguments: [targetIndex + 1, next, rotationID])
         }
     }
 
     public func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord {
         try transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: ["grace_until": Timestamp.format(graceUntil)]) { db, rotation, now in
-            try db.execute(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
-            try db.execute(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
-            try db.execute(
+            try db.executeCached(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
+            try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
+            try db.executeCached(
                 sql: """
                     UPDATE keys SET rotated_at = ?, status = 'active', compromised_at = NULL, compromise_reason = NULL
                     WHERE id = (SELECT key_id FROM rotations WHERE id = ?)
                     """,
                 arguments: [Timestamp.epochSeconds(now), rotationID])
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET state = 'grace', promoted = 1, grace_until = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(graceUntil), rotationID])
         }
@@ -153,16 +151,16 @@ extension SQLiteKeyRegistry: RotationLedger {
 
     public func recordDeleteStarting(rotationID: String, actor: String) async throws -> RotationRecord {
         try transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: [:]) { db, _, _ in
-            try db.execute(sql: "UPDATE rotations SET state = 'delete' WHERE id = ?", arguments: [rotationID])
+            try db.executeCached(sql: "UPDATE rotations SET state = 'delete' WHERE id = ?", arguments: [rotationID])
         }
     }
 
     public func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord {
         try transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: [:]) { db, rotation, now in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
-            try db.execute(sql: "UPDATE rotations SET state = 'confirm' WHERE id = ?", arguments: [rotationID])
+            try db.executeCached(sql: "UPDATE rotations SET state = 'confirm' WHERE id = ?", arguments: [rotationID])
         }
     }
 
@@ -170,10 +168,10 @@ extension SQLiteKeyRegistry: RotationLedger {
         var details: [String: String] = [:]
         if let oldStillValid { details["old_secret_rejected"] = String(!oldStillValid) }
         return try transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: details) { db, _, now in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET state = 'done', old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
                 arguments: [oldStillValid, Timestamp.epochSeconds(now), rotationID])
-            try db.execute(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
+            try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
         }
     }
 
@@ -183,7 +181,7 @@ extension SQLiteKeyRegistry: RotationLedger {
             guard rotation.state.isInFlight else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) has ended (\(rotation.state.rawValue))")
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET failed_step = ?, state = 'failed', failure = ?, updated_at = ? WHERE id = ?",
                 arguments: [rotation.resumeState.rawValue, message, Timestamp.epochSeconds(now), rotationID])
             try AuditLog.append(
@@ -201,14 +199,14 @@ extension SQLiteKeyRegistry: RotationLedger {
             }
             let at = Timestamp.epochSeconds(now)
             if rotation.promoted {
-                try db.execute(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.oldVersionID])
+                try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.oldVersionID])
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?", arguments: [at, rotation.newVersionID])
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE rotations SET state = 'aborted', finished_at = ?, updated_at = ?, sealed_secret = NULL WHERE id = ?",
                 arguments: [at, at, rotationID])
-            try db.execute(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
+            try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
             try AuditLog.append(
                 db, at: now, actor: actor, action: "rotation.aborted", key: (rotation.keyName, rotation.env),
                 details: AuditDetails(["rotation": rotationID, "at_step": rotation.resumeState.rawValue]))
@@ -220,7 +218,7 @@ extension SQLiteKeyRegistry: RotationLedger {
         try perform {
             try database.read { db in
                 var result: [Int: [UInt8]?] = [:]
-                for row in try Row.fetchAll(
+                for row in try Row.fetchAllCached(
                     db, sql: "SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = ?", arguments: [rotationID])
                 {
                     let value: Data? = row[1]
@@ -234,7 +232,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func recordVerification(name: KeyName, env: EnvironmentName, succeeded: Bool, detail: String, actor: String) async throws -> KeyRecord {
         try write { db, now in
             _ = try fetchKey(db, name, env)
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE keys SET last_verified_at = ?, last_verify_ok = ? WHERE env = ? AND name = ?",
                 arguments: [Timestamp.epochSeconds(now), succeeded, env.rawValue, name.rawValue])
             try AuditLog.append(
@@ -257,27 +255,31 @@ extension SQLiteKeyRegistry: RotationLedger {
                     .conflict, "rotation \(rotationID) is at \(rotation.state.rawValue); it cannot record \(action) now")
             }
             if rotation.state == .failed {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE rotations SET state = failed_step, failed_step = NULL, failure = NULL WHERE id = ?", arguments: [rotationID])
             }
             try change(db, rotation, now)
-            try db.execute(sql: "UPDATE rotations SET updated_at = ? WHERE id = ?", arguments: [Timestamp.epochSeconds(now), rotationID])
+            try db.executeCached(sql: "UPDATE rotations SET updated_at = ? WHERE id = ?", arguments: [Timestamp.epochSeconds(now), rotationID])
             var details = AuditDetails(details)
             details["rotation"] = rotationID
+            if let index = details["target_index"].flatMap(Int.init) {
+                details["target_index"] = nil
+                details["target"] = rotation.targets[safe: index] ?? "?"
+            }
             try AuditLog.append(db, at: now, actor: actor, action: action, key: (rotation.keyName, rotation.env), details: details)
             return try fetchRotation(db, rotationID)
         }
     }
 
     func fetchRotation(_ db: Database, _ id: String) throws -> RotationRecord {
-        guard let row = try Row.fetchOne(
+        guard let row = try Row.fetchOneCached(
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.id = ?", arguments: [id])
         else { throw KeyStoreError(.notFound, "no rotation \(id); see `keyctl rotations`") }
         return RotationRecord(row: row)
     }
 
     private func fetchRotationInFlight(_ db: Database, keyID: String) throws -> RotationRecord? {
-        try Row.fetchOne(
+        try Row.fetchOneCached(
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.state NOT IN ('done', 'aborted')",
             arguments: [keyID]
         ).map(RotationRecord.init(row:))

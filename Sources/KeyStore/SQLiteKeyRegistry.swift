@@ -75,6 +75,10 @@ public final class SQLiteKeyRegistry: KeyRegistry {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "keyctl"
+        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed process
+        // loses nothing committed, a power cut may lose the last commits but never corrupts.
+        // Every rotation step is idempotent, so a step lost that way is simply done again.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             let database = try DatabaseQueue(path: path, configuration: configuration)
             return SQLiteKeyRegistry(path: path, database: database, clock: clock)

@@ -13,11 +13,16 @@ public final class TemporaryFolder: Sendable {
     /// The path of `name` inside the folder.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Writes `text` to `name` inside the folder and returns its path.
+    /// Writes `text` to `name` inside the folder and returns its path. The file is opened
+    /// close-on-exec, so that a process spawned meanwhile by another test does not keep it open
+    /// for writing (which would make executing it fail with "text file busy").
     @discardableResult
     public func write(_ name: String, _ text: String) -> String {
         let target = file(name)
-        FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
+        let descriptor = open(target, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        precondition(descriptor >= 0, "cannot write \(target)")
+        Array(text.utf8).withUnsafeBytes { _ = Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
         return target
     }
 
