@@ -104,13 +104,14 @@ public struct KeyctlConfiguration: Sendable, Equatable {
                 throw ConfigError(file: reader.file, line: line, problem: "no notifier '\(notifier)' is defined in [notifiers]")
             }
         }
+        /// The line of `[parent.child]`, for errors about its settings.
+        func line(_ parent: String, _ child: String) -> Int {
+            guard case .table(let table)? = root[parent]?.value else { return 0 }
+            return table[child]?.line ?? 0
+        }
         try check(defaultBinding, line: root["rotation"]?.line ?? 0)
-        for (env, binding) in environmentBindings {
-            try check(binding, line: (root["environments"].flatMap { if case .table(let t) = $0.value { t[env]?.line } else { nil } }) ?? 0)
-        }
-        for (key, binding) in keyBindings {
-            try check(binding, line: (root["keys"].flatMap { if case .table(let t) = $0.value { t[key]?.line } else { nil } }) ?? 0)
-        }
+        for (env, binding) in environmentBindings { try check(binding, line: line("environments", env)) }
+        for (key, binding) in keyBindings { try check(binding, line: line("keys", key)) }
     }
 
     /// The adapters bound to `name` in `env`: `[rotation]`, then `[environments.ENV]`, then

@@ -71,11 +71,11 @@ public struct RotationDriver: Sendable {
                 }
                 observe(record, "\(action)")
             } catch {
-                try? await ledger.journal(rotationID: record.id, step: record.resumeState, target: nil, phase: .failed, detail: "\(error)")
                 if let failed = try? await ledger.recordFailed(rotationID: record.id, message: "\(error)", actor: actor) {
                     record = failed
                 }
                 let step = record.failedStep ?? record.resumeState
+                try? await ledger.journal(rotationID: record.id, step: step, target: nil, phase: .failed, detail: "\(error)")
                 await notify("rotation.failed", record, detail: "\(error)")
                 throw RotationFailure(rotation: record, step: step, underlying: error)
             }
@@ -258,7 +258,10 @@ public struct RotationFailure: Error, CustomStringConvertible, Sendable {
     public let underlying: any Error
 
     public var description: String {
-        "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) failed at \(step.rawValue): \(underlying). "
-            + "The old secret is still in place until the new one is verified; fix the cause and run `keyctl rotate \(rotation.keyName) --env \(rotation.env) --resume`, or `--abort` to roll back"
+        let command = "keyctl rotate \(rotation.keyName) --env \(rotation.env)"
+        let next = rotation.isPastPointOfNoReturn
+            ? "the new secret is live; fix the cause and run `\(command) --resume` to finish deleting the old one"
+            : "the old secret still works; fix the cause and run `\(command) --resume`, or `--abort` to roll back"
+        return "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) failed at \(step.rawValue): \(underlying). \(next)"
     }
 }

@@ -4,41 +4,13 @@ import Testing
 
 /// Runs the built `keyctl` executable as a user or cron would, checking exit codes, output and files.
 struct BinaryEndToEndTests {
-    struct Run {
-        let code: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static let binary: String? = {
-        let environment = ProcessInfo.processInfo.environment
-        var candidates = [environment["KEYCTL_BIN"]].compactMap { $0 }
-        candidates.append((CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/keyctl")
-        candidates.append((Bundle.main.bundlePath as NSString).deletingLastPathComponent + "/keyctl")
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/keyctl").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    typealias Run = KeyctlProcess.Result
 
     let folder = TemporaryFolder()
     var registry: String { folder.file("state/registry.db") }
 
     func keyctl(_ arguments: String..., stdin: String = "") throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.binary, "build keyctl first: swift build"))
-        process.arguments = arguments
-        process.environment = ["KEYCTL_DB": registry, "KEYCTL_ACTOR": "e2e", "HOME": folder.path, "PATH": "/usr/bin:/bin"]
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(code: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        try KeyctlProcess.run(arguments, environment: ["KEYCTL_DB": registry, "KEYCTL_ACTOR": "e2e", "HOME": folder.path], stdin: stdin)
     }
 
     @Test func inventoryLifecycleThroughTheBinaryKeepsTheSecretOutOfEverything() throws {
