@@ -40,7 +40,7 @@ struct ProcessRunner: Sendable {
     private func runBlocking(stdin: Data, extra: [String: String]) throws -> Output {
         _ = Self.brokenPipesIgnored
         let environment = Self.inheritedEnvironment.merging(extra) { $1 }
-        let child = try SpawnedProcess(arguments: ["/usr/bin/env"] + command, environment: environment, adapter: adapter)
+        let child = try SpawnedProcess(arguments: command, environment: environment, adapter: adapter)
         child.writeInput(Array(stdin))
         let (stdout, stderr, timedOut) = child.collectOutput(timeoutSeconds: timeoutSeconds)
         let status = child.wait()
@@ -98,13 +98,14 @@ private final class SpawnedProcess {
             envp.forEach { free($0) }
         }
         var spawned: pid_t = 0
-        let result = posix_spawn(&spawned, arguments[0], &actions, &attributes, argv, envp)
+        // posix_spawnp finds a bare program name on keyctl's PATH, as a shell would.
+        let result = posix_spawnp(&spawned, arguments[0], &actions, &attributes, argv, envp)
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
         guard result == 0 else {
             [inPipe[1], outPipe[0], errPipe[0]].forEach { close($0) }
-            throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(arguments.dropFirst().first ?? "?"): \(String(cString: strerror(result)))")
+            throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(arguments[0]): \(String(cString: strerror(result)))")
         }
         pid = spawned
         input = inPipe[1]
