@@ -12,7 +12,7 @@ extension KeyStoreError {
 
 extension SQLiteKeyRegistry: RotationLedger {
     public func beginRotation(name: KeyName, env: EnvironmentName, plan: RotationPlan, actor: String) async throws -> RotationRecord {
-        try write { db, now in
+        try await writeSuspending { [self] db, now in
             guard let key = try Row.fetchOneCached(
                 db, sql: "SELECT k.id, k.status, v.id FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
                 arguments: [env.rawValue, name.rawValue])
@@ -77,7 +77,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func journal(rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws {
-        try write { db, now in
+        try await writeSuspending { [self] db, now in
             try db.executeCached(
                 sql: """
                     INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
@@ -90,7 +90,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func recordCreated(
         rotationID: String, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
     ) async throws -> RotationRecord {
-        try transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: ["fingerprint": fingerprint.rawValue]) { db, rotation, now in
+        try await transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: ["fingerprint": fingerprint.rawValue]) { [self] db, rotation, now in
             if let holder = try Row.fetchOneCached(
                 db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
                 arguments: [fingerprint.rawValue])
@@ -111,7 +111,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
-        try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: ["target_index": String(targetIndex)]) { db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: ["target_index": String(targetIndex)]) { [self] db, rotation, _ in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
@@ -123,7 +123,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord {
-        try transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: ["target_index": String(targetIndex)]) { db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: ["target_index": String(targetIndex)]) { [self] db, rotation, _ in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
@@ -134,7 +134,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord {
-        try transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: ["grace_until": Timestamp.format(graceUntil)]) { db, rotation, now in
+        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: ["grace_until": Timestamp.format(graceUntil)]) { [self] db, rotation, now in
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
             try db.executeCached(
@@ -150,13 +150,13 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeleteStarting(rotationID: String, actor: String) async throws -> RotationRecord {
-        try transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: [:]) { db, _, _ in
+        try await transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: [:]) { db, _, _ in
             try db.executeCached(sql: "UPDATE rotations SET state = 'delete' WHERE id = ?", arguments: [rotationID])
         }
     }
 
     public func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: [:]) { db, rotation, now in
+        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: [:]) { [self] db, rotation, now in
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
@@ -167,7 +167,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func recordDone(rotationID: String, oldStillValid: Bool?, actor: String) async throws -> RotationRecord {
         var details: [String: String] = [:]
         if let oldStillValid { details["old_secret_rejected"] = String(!oldStillValid) }
-        return try transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: details) { db, _, now in
+        return try await transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: details) { db, _, now in
             try db.executeCached(
                 sql: "UPDATE rotations SET state = 'done', old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
                 arguments: [oldStillValid, Timestamp.epochSeconds(now), rotationID])
@@ -176,7 +176,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordFailed(rotationID: String, message: String, actor: String) async throws -> RotationRecord {
-        try write { db, now in
+        try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
             guard rotation.state.isInFlight else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) has ended (\(rotation.state.rawValue))")
@@ -192,7 +192,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordAborted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try write { db, now in
+        try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
             guard rotation.state.isInFlight, !rotation.isPastPointOfNoReturn else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot be aborted at \(rotation.resumeState.rawValue)")
@@ -230,7 +230,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordVerification(name: KeyName, env: EnvironmentName, succeeded: Bool, detail: String, actor: String) async throws -> KeyRecord {
-        try write { db, now in
+        try await writeSuspending { [self] db, now in
             _ = try fetchKey(db, name, env)
             try db.executeCached(
                 sql: "UPDATE keys SET last_verified_at = ?, last_verify_ok = ? WHERE env = ? AND name = ?",
@@ -246,9 +246,9 @@ extension SQLiteKeyRegistry: RotationLedger {
     /// failure, stamps it, and appends the audit event.
     private func transition(
         _ rotationID: String, from states: Set<RotationState>, actor: String, action: String, details: [String: String],
-        _ change: (Database, RotationRecord, Date) throws -> Void
-    ) throws(KeyStoreError) -> RotationRecord {
-        try write { db, now in
+        _ change: @escaping @Sendable (Database, RotationRecord, Date) throws -> Void
+    ) async throws(KeyStoreError) -> RotationRecord {
+        try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
             guard rotation.state.isInFlight, states.contains(rotation.resumeState) else {
                 throw KeyStoreError(

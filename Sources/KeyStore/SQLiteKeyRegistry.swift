@@ -96,6 +96,17 @@ public final class SQLiteKeyRegistry: KeyRegistry {
         }
     }
 
+    /// Like `write`, but suspends instead of blocking a thread while another task holds the
+    /// database: rotations of many keys at once share the registry without starving Swift's pool.
+    func writeSuspending<T: Sendable>(_ work: @escaping @Sendable (Database, Date) throws -> T) async throws(KeyStoreError) -> T {
+        let now = clock.now()
+        do {
+            return try await database.write { db in try work(db, now) }
+        } catch {
+            throw RegistryErrorMapping.map(error, path: path)
+        }
+    }
+
     /// Runs `work` in one write transaction stamped with one instant from the clock.
     func write<T>(_ work: (Database, Date) throws -> T) throws(KeyStoreError) -> T {
         let now = clock.now()

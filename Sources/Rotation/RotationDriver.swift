@@ -173,9 +173,11 @@ public struct RotationDriver: Sendable {
     private func delete(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> RotationRecord {
         var record = record
         if record.resumeState == .grace {
+            // Recorded as its own transition: the point of no return, and the step's start.
             record = try await ledger.recordDeleteStarting(rotationID: record.id, actor: actor)
+        } else {
+            try await started(record, .delete, target: nil)
         }
-        try await started(record, .delete, target: nil)
         faults.reach("delete.before")
         if let oldVersion {
             let reference = CredentialReference(issuerRef: oldVersion.issuerRef, fingerprint: oldVersion.fingerprint)

@@ -90,6 +90,24 @@ struct AuditChainTests {
         }
     }
 
+    @Test func detailsAreValidJSONWhateverTheTextHolds() async throws {
+        let test = try makeTestRegistry()
+        _ = try await test.registry.addKey(try draft("k"), secret: nil, actor: "alice")
+        let reason = "pasted \"here\"\nand\\there\t\u{1}, ünïcode ✓"
+        _ = try await test.registry.markCompromised(name: KeyName("k")!, env: EnvironmentName("prod")!, reason: reason, actor: "ir")
+        var decoded: [String: String] = [:]
+        try await test.registry.forEachAuditEvent(matching: AuditFilter()) { event in
+            if event.action == "key.compromise" {
+                decoded = (try? JSONSerialization.jsonObject(with: Data(event.details.utf8)) as? [String: String]) ?? [:]
+            }
+        }
+        #expect(decoded["reason"] == reason)
+        guard case .intact = try await test.registry.verifyAuditChain() else {
+            Issue.record("expected an intact chain")
+            return
+        }
+    }
+
     @Test func listsEventsByKeyAndSince() async throws {
         let test = try await registryWithEvents()
         var actions: [String] = []
