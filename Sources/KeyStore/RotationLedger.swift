@@ -13,8 +13,6 @@ public protocol RotationLedger: Sendable {
     /// The key's rotation in flight (not done or aborted), if any.
     func rotationInFlight(name: KeyName, env: EnvironmentName) async throws -> RotationRecord?
 
-    func rotation(id: String) async throws -> RotationRecord
-
     /// Rotations, newest first; only those in flight when `inFlightOnly`.
     func rotations(inFlightOnly: Bool) async throws -> [RotationRecord]
 

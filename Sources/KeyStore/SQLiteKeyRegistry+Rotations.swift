@@ -61,10 +61,6 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func rotation(id: String) async throws -> RotationRecord {
-        try perform { try database.read { db in try fetchRotation(db, id) } }
-    }
-
     public func rotations(inFlightOnly: Bool) async throws -> [RotationRecord] {
         try perform {
             try database.read { db in

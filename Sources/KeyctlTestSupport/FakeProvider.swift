@@ -10,7 +10,6 @@ public actor FakeProvider {
     private var refsByIdempotencyKey: [String: String] = [:]
     private var nextRef = 1
     public private(set) var createCalls = 0
-    public private(set) var deleteCalls = 0
     /// Moments a deploy target held a secret the provider did not accept: downtime.
     public private(set) var outages: [String] = []
 
@@ -36,7 +35,6 @@ public actor FakeProvider {
     }
 
     public func delete(_ reference: CredentialReference) {
-        deleteCalls += 1
         if let ref = reference.issuerRef { valid[ref] = nil }
         if let fingerprint = reference.fingerprint {
             valid = valid.filter { (try? Secret(reading: $0.value).fingerprint) != fingerprint }

@@ -3,10 +3,6 @@ import KeyStore
 
 /// Short human forms used in tables.
 enum Formatting {
-    static func date(_ date: Date?) -> String {
-        date.map { String(Timestamp.format($0).prefix(10)) } ?? "-"
-    }
-
     static func days(_ seconds: Int64) -> String {
         seconds % 86_400 == 0 ? "\(seconds / 86_400)d" : TimeSpan(seconds: seconds).description
     }
