@@ -8,12 +8,7 @@ extension SQLiteKeyRegistry {
             var details = AuditDetails(["scopes": draft.scopes.description])
             if let secret {
                 let fingerprint = secret.fingerprint
-                if let holder = try Row.fetchOneCached(
-                    db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
-                    arguments: [fingerprint.rawValue])
-                {
-                    throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
-                }
+                try refuseRegistered(fingerprint, db)
                 try db.executeCached(
                     sql: """
                         INSERT INTO key_versions (id, key_id, fingerprint, hint, stage, created_at)
@@ -24,6 +19,17 @@ extension SQLiteKeyRegistry {
             }
             try AuditLog.append(db, at: now, actor: actor, action: "key.add", key: (draft.name, draft.env), details: details)
             return try fetchKey(db, draft.name, draft.env)
+        }
+    }
+
+    /// Throws `conflict` naming the key when a version with this fingerprint is registered already:
+    /// one secret belongs to one key.
+    func refuseRegistered(_ fingerprint: Fingerprint, _ db: Database) throws {
+        if let holder = try Row.fetchOneCached(
+            db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
+            arguments: [fingerprint.rawValue])
+        {
+            throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
         }
     }
 

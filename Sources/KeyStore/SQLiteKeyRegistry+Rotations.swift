@@ -86,13 +86,8 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func recordCreated(
         rotationID: String, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
     ) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: ["fingerprint": fingerprint.rawValue]) { [self] db, rotation, now in
-            if let holder = try Row.fetchOneCached(
-                db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
-                arguments: [fingerprint.rawValue])
-            {
-                throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
-            }
+        try await transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { [self] db, rotation, now in
+            try refuseRegistered(fingerprint, db)
             let versionID = UUID().uuidString.lowercased()
             try db.executeCached(
                 sql: """
@@ -107,7 +102,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: ["target_index": String(targetIndex)]) { [self] db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, _ in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
@@ -119,7 +114,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: ["target_index": String(targetIndex)]) { [self] db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, _ in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
@@ -130,7 +125,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: ["grace_until": Timestamp.format(graceUntil)]) { [self] db, rotation, now in
+        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: { _ in ["grace_until": Timestamp.format(graceUntil)] }) { [self] db, rotation, now in
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
             try db.executeCached(
@@ -146,13 +141,13 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeleteStarting(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: [:]) { db, _, _ in
+        try await transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: { _ in [:] }) { db, _, _ in
             try db.executeCached(sql: "UPDATE rotations SET state = 'delete' WHERE id = ?", arguments: [rotationID])
         }
     }
 
     public func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: [:]) { [self] db, rotation, now in
+        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { [self] db, rotation, now in
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
@@ -161,9 +156,8 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDone(rotationID: String, oldStillValid: Bool?, actor: String) async throws -> RotationRecord {
-        var details: [String: String] = [:]
-        if let oldStillValid { details["old_secret_rejected"] = String(!oldStillValid) }
-        return try await transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: details) { db, _, now in
+        let details = oldStillValid.map { ["old_secret_rejected": String(!$0)] } ?? [:]
+        return try await transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { db, _, now in
             try db.executeCached(
                 sql: "UPDATE rotations SET state = 'done', old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
                 arguments: [oldStillValid, Timestamp.epochSeconds(now), rotationID])
@@ -239,9 +233,10 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     /// Runs `change` on a rotation in one of `states` (or failed at one of them), clears any
-    /// failure, stamps it, and appends the audit event.
+    /// failure, stamps it, and appends the audit event with `details` of the rotation as it was.
     private func transition(
-        _ rotationID: String, from states: Set<RotationState>, actor: String, action: String, details: [String: String],
+        _ rotationID: String, from states: Set<RotationState>, actor: String, action: String,
+        details: @escaping @Sendable (RotationRecord) -> [String: String],
         _ change: @escaping @Sendable (Database, RotationRecord, Date) throws -> Void
     ) async throws(KeyStoreError) -> RotationRecord {
         try await writeSuspending { [self] db, now in
@@ -256,12 +251,8 @@ extension SQLiteKeyRegistry: RotationLedger {
             }
             try change(db, rotation, now)
             try db.executeCached(sql: "UPDATE rotations SET updated_at = ? WHERE id = ?", arguments: [Timestamp.epochSeconds(now), rotationID])
-            var details = AuditDetails(details)
+            var details = AuditDetails(details(rotation))
             details["rotation"] = rotationID
-            if let index = details["target_index"].flatMap(Int.init) {
-                details["target_index"] = nil
-                details["target"] = rotation.targets[safe: index] ?? "?"
-            }
             try AuditLog.append(db, at: now, actor: actor, action: action, key: (rotation.keyName, rotation.env), details: details)
             return try fetchRotation(db, rotationID)
         }

@@ -47,12 +47,19 @@ public struct RotationCoordinator: Sendable {
     /// Begins a rotation of the key and drives it until it is done or in its grace period.
     /// Throws `busy` naming a rotation already in flight, or `RotationFailure`.
     public func rotate(_ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool) async throws -> RotationRecord {
+        try await rotate(name, env, grace: grace, emergency: emergency, custody: setup.custody())
+    }
+
+    /// Builds the adapters before beginning, so that a configuration mistake changes nothing,
+    /// and drives the rotation with those same adapters.
+    private func rotate(
+        _ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool, custody: SecretCustody
+    ) async throws -> RotationRecord {
         let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
-        _ = try setup.adapters(for: plan, name, env)
-        let custody = try setup.custody()
+        let adapters = try setup.adapters(for: plan, name, env)
         let record = try await store.beginRotation(name: name, env: env, plan: plan, actor: actor)
         observe(record, "began")
-        return try await driver(for: record, custody: custody).run(record)
+        return try await driver(adapters: adapters, custody: custody).run(record)
     }
 
     /// Continues the key's rotation in flight from its last recorded step.
@@ -70,11 +77,13 @@ public struct RotationCoordinator: Sendable {
     /// Completes every rotation whose grace period has passed (for cron). Returns each outcome.
     public func finishDue(now: Date) async throws -> [(RotationRecord, Result<RotationRecord, any Error>)] {
         var outcomes: [(RotationRecord, Result<RotationRecord, any Error>)] = []
+        var custody: SecretCustody?
         for record in try await store.rotations(inFlightOnly: true) where record.resumeState == .grace && (record.graceUntil ?? now) <= now
             || [.delete, .confirm].contains(record.resumeState)
         {
             do {
-                outcomes.append((record, .success(try await driver(for: record, custody: try setup.custody()).run(record))))
+                custody = try custody ?? setup.custody()
+                outcomes.append((record, .success(try await driver(for: record, custody: custody!).run(record))))
             } catch {
                 outcomes.append((record, .failure(error)))
             }
@@ -83,17 +92,19 @@ public struct RotationCoordinator: Sendable {
     }
 
     /// Rotates many keys, at most `concurrency` at once; one key's failure does not stop the others.
+    /// Throws only when the custody key cannot be loaded, before anything starts.
     public func rotateMany(
         _ keys: [(KeyName, EnvironmentName)], concurrency: Int, emergency: Bool,
         completed: @escaping @Sendable (KeyName, EnvironmentName, Result<RotationRecord, any Error>) -> Void
-    ) async {
+    ) async throws {
+        let custody = try setup.custody()
         await withTaskGroup(of: Void.self) { group in
             var pending = keys.makeIterator()
             func startNext() -> Bool {
                 guard let (name, env) = pending.next() else { return false }
                 group.addTask {
                     do {
-                        completed(name, env, .success(try await rotate(name, env, grace: nil, emergency: emergency)))
+                        completed(name, env, .success(try await rotate(name, env, grace: nil, emergency: emergency, custody: custody)))
                     } catch {
                         completed(name, env, .failure(error))
                     }
@@ -116,8 +127,12 @@ public struct RotationCoordinator: Sendable {
     }
 
     private func driver(for record: RotationRecord, custody: SecretCustody) throws -> RotationDriver {
+        driver(adapters: try setup.adapters(for: record), custody: custody)
+    }
+
+    private func driver(adapters: RotationAdapters, custody: SecretCustody) -> RotationDriver {
         RotationDriver(
-            ledger: store, registry: store, adapters: try setup.adapters(for: record), custody: custody, clock: setup.clock,
+            ledger: store, registry: store, adapters: adapters, custody: custody, clock: setup.clock,
             retry: retry, revocationChecks: revocationChecks, faults: faults, actor: actor, observe: observe)
     }
 }

@@ -92,7 +92,7 @@ struct Rotate: AsyncParsableCommand {
             return
         }
         let tally = RotationTally(total: keys.count, sink: context.standardOutput, live: context.outputIsTerminal)
-        await coordinator.rotateMany(keys, concurrency: concurrency, emergency: emergency) { name, env, result in
+        try await coordinator.rotateMany(keys, concurrency: concurrency, emergency: emergency) { name, env, result in
             tally.record(name, env, result)
         }
         tally.finish()
