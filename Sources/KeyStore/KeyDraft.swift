@@ -12,10 +12,14 @@ public struct KeyDraft: Sendable, Equatable {
     public var createdAt: Date?
     public var rotatedAt: Date?
     public var maxAge: TimeSpan?
+    /// The issuer's own id for the key's secret (an AWS access key id), so that a rotation can
+    /// delete it there; used only when a secret is registered with the draft.
+    public var issuerRef: String?
 
     public init(
         name: KeyName, env: EnvironmentName, scopes: ScopeSet, owner: String? = nil, description: String? = nil,
-        labels: [String: String] = [:], createdAt: Date? = nil, rotatedAt: Date? = nil, maxAge: TimeSpan? = nil
+        labels: [String: String] = [:], createdAt: Date? = nil, rotatedAt: Date? = nil, maxAge: TimeSpan? = nil,
+        issuerRef: String? = nil
     ) {
         self.name = name
         self.env = env
@@ -26,5 +30,6 @@ public struct KeyDraft: Sendable, Equatable {
         self.createdAt = createdAt
         self.rotatedAt = rotatedAt
         self.maxAge = maxAge
+        self.issuerRef = issuerRef
     }
 }

@@ -11,10 +11,12 @@ extension SQLiteKeyRegistry {
                 try refuseRegistered(fingerprint, db)
                 try db.executeCached(
                     sql: """
-                        INSERT INTO key_versions (id, key_id, fingerprint, hint, stage, created_at)
-                        VALUES (?, ?, ?, ?, 'current', ?)
+                        INSERT INTO key_versions (id, key_id, fingerprint, hint, issuer_ref, stage, created_at)
+                        VALUES (?, ?, ?, ?, ?, 'current', ?)
                         """,
-                    arguments: [UUID().uuidString.lowercased(), keyID, fingerprint.rawValue, secret.hint, Timestamp.epochSeconds(now)])
+                    arguments: [
+                        UUID().uuidString.lowercased(), keyID, fingerprint.rawValue, secret.hint, draft.issuerRef, Timestamp.epochSeconds(now),
+                    ])
                 details["fingerprint"] = fingerprint.rawValue
             }
             try AuditLog.append(db, at: now, actor: actor, action: "key.add", key: (draft.name, draft.env), details: details)

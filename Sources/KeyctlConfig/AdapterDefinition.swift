@@ -1,13 +1,58 @@
+import Adapters
+
 /// An issuer, deploy target, verifier or notifier as written in keyctl.toml, with `{name}` and
 /// `{env}` placeholders still in its strings.
 public enum IssuerDefinition: Sendable, Equatable {
     case local(prefix: String)
     case exec(command: [String], timeoutSeconds: Double)
+    case awsIAM(user: String, connection: AWSConnection)
+    case http(RESTIssuerSettings)
 }
 
 public enum TargetDefinition: Sendable, Equatable {
     case envFile(path: String, variable: String)
     case exec(command: [String], timeoutSeconds: Double, secretInEnvironment: Bool)
+    case vault(VaultSettings)
+    case awsSecretsManager(secretID: String, jsonField: String?, connection: AWSConnection)
+}
+
+/// A `type = "vault"` target: one field of a KV version 2 secret.
+public struct VaultSettings: Sendable, Equatable {
+    /// nil: `VAULT_ADDR`.
+    public var address: String?
+    public var mount: String
+    public var path: String
+    public var field: String
+    /// `env:VAR` or `file:PATH`.
+    public var token: String
+    public var namespace: String?
+    public var caFile: String?
+    public var timeoutSeconds: Int64
+}
+
+/// How keyctl reaches an AWS service: region, endpoint override, credentials profile, TLS.
+public struct AWSConnection: Sendable, Equatable {
+    /// nil: `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+    public var region: String?
+    public var endpoint: String?
+    /// nil: the environment's keys, else `AWS_PROFILE`, else `default`.
+    public var profile: String?
+    public var caFile: String?
+    public var timeoutSeconds: Int64
+}
+
+/// A `type = "http"` issuer: a provider's REST admin API.
+public struct RESTIssuerSettings: Sendable, Equatable {
+    public var create: RequestTemplate
+    public var delete: RequestTemplate
+    public var secretPointer: JSONPointer
+    public var idPointer: JSONPointer?
+    /// `env:VAR` or `file:PATH`: the admin credential that fills `{{credential}}`.
+    public var credential: String
+    public var timeoutSeconds: Int64
+    public var caFile: String?
+    /// Attempts per call; nil leaves retrying to keyctl's rotation policy (`KEYCTL_RETRIES`).
+    public var attempts: Int?
 }
 
 public enum VerifierDefinition: Sendable, Equatable {

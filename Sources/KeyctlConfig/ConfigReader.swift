@@ -1,3 +1,5 @@
+import Foundation
+import Adapters
 import KeyStore
 
 /// Checks the shape of parsed TOML against what keyctl expects; every error names the line.
@@ -6,6 +8,7 @@ struct ConfigReader {
 
     static let policyKeys: Set<String> = ["max_age", "warn_window"]
     static let bindingKeys: Set<String> = ["issuer", "targets", "verifier", "notifiers", "grace"]
+    static let awsConnectionKeys: Set<String> = ["region", "endpoint", "profile", "ca_file", "timeout_seconds"]
 
     func fail(_ line: Int, _ problem: String) -> ConfigError { ConfigError(file: file, line: line, problem: problem) }
 
@@ -103,10 +106,15 @@ struct ConfigReader {
     func issuer(_ entry: TOMLTable.Entry) throws(ConfigError) -> IssuerDefinition {
         let name = "[issuers.\(entry.key)]"
         let table = try table(entry, tableName: name)
-        switch try kind(table, name, allowed: ["local", "exec"]) {
+        switch try kind(table, name, allowed: ["local", "exec", "aws-iam", "http"]) {
         case "local":
             try allowOnly(["type", "prefix"], in: table, tableName: name)
             return .local(prefix: try table["prefix"].map(string) ?? "sk_")
+        case "aws-iam":
+            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "user"]), in: table, tableName: name)
+            return .awsIAM(user: try string(required("user", in: table, tableName: name)), connection: try awsConnection(table))
+        case "http":
+            return .http(try restIssuer(table, tableName: name))
         default:
             try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
             return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))
@@ -116,7 +124,14 @@ struct ConfigReader {
     func target(_ entry: TOMLTable.Entry) throws(ConfigError) -> TargetDefinition {
         let name = "[targets.\(entry.key)]"
         let table = try table(entry, tableName: name)
-        switch try kind(table, name, allowed: ["env-file", "exec"]) {
+        switch try kind(table, name, allowed: ["env-file", "exec", "vault", "aws-secretsmanager"]) {
+        case "vault":
+            return .vault(try vault(table, tableName: name))
+        case "aws-secretsmanager":
+            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "secret_id", "json_field"]), in: table, tableName: name)
+            return .awsSecretsManager(
+                secretID: try string(required("secret_id", in: table, tableName: name)), jsonField: try table["json_field"].map(string),
+                connection: try awsConnection(table))
         case "env-file":
             try allowOnly(["type", "path", "variable"], in: table, tableName: name)
             let variable = try required("variable", in: table, tableName: name)
@@ -181,5 +196,91 @@ struct ConfigReader {
         }
         guard !secrets.isEmpty else { throw fail(table.line, "\(name) needs 'secret' (env:VAR or file:PATH)") }
         return .webhook(url: url, secrets: secrets)
+    }
+
+    // MARK: Secret stores and providers
+
+    /// An `env:VAR` or `file:PATH` reference; never the secret itself.
+    func reference(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+        let reference = try string(entry)
+        guard reference.hasPrefix("env:") || reference.hasPrefix("file:") else {
+            throw fail(entry.line, "'\(entry.key)' must be a reference, env:VAR or file:PATH, never the secret itself")
+        }
+        return reference
+    }
+
+    /// A URL that may carry a secret: HTTPS, or plain HTTP to loopback. `{{placeholders}}` are allowed.
+    func endpoint(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+        let url = try string(entry)
+        let sample = url.replacingOccurrences(of: "{{", with: "x").replacingOccurrences(of: "}}", with: "x")
+            .replacingOccurrences(of: "{", with: "x").replacingOccurrences(of: "}", with: "x")
+        if let problem = EndpointRule.problem(with: sample) { throw fail(entry.line, problem) }
+        return url
+    }
+
+    private func caFile(_ table: TOMLTable) throws(ConfigError) -> String? {
+        try table["ca_file"].map(string)
+    }
+
+    func vault(_ table: TOMLTable, tableName: String) throws(ConfigError) -> VaultSettings {
+        try allowOnly(["type", "address", "mount", "path", "field", "token", "namespace", "ca_file", "timeout_seconds"], in: table, tableName: tableName)
+        return VaultSettings(
+            address: try table["address"].map(endpoint), mount: try table["mount"].map(string) ?? "secret",
+            path: try string(required("path", in: table, tableName: tableName)), field: try string(required("field", in: table, tableName: tableName)),
+            token: try table["token"].map(reference) ?? "env:VAULT_TOKEN", namespace: try table["namespace"].map(string),
+            caFile: try caFile(table), timeoutSeconds: try timeout(table, default: 10))
+    }
+
+    func awsConnection(_ table: TOMLTable) throws(ConfigError) -> AWSConnection {
+        AWSConnection(
+            region: try table["region"].map(string), endpoint: try table["endpoint"].map(endpoint), profile: try table["profile"].map(string),
+            caFile: try caFile(table), timeoutSeconds: try timeout(table, default: 10))
+    }
+
+    func restIssuer(_ table: TOMLTable, tableName: String) throws(ConfigError) -> RESTIssuerSettings {
+        try allowOnly(["type", "create", "delete", "secret_pointer", "id_pointer", "credential", "timeout_seconds", "ca_file", "attempts"], in: table, tableName: tableName)
+        func pointer(_ entry: TOMLTable.Entry) throws(ConfigError) -> JSONPointer {
+            guard case .string(let text) = entry.value, let pointer = JSONPointer(text) else {
+                throw fail(entry.line, "'\(entry.key)' must be a JSON pointer such as \"/api_key/secret\"")
+            }
+            return pointer
+        }
+        let create = try request(required("create", in: table, tableName: tableName), tableName: "\(tableName.dropLast()).create]")
+        let delete = try request(required("delete", in: table, tableName: tableName), tableName: "\(tableName.dropLast()).delete]")
+        let idPointer = try table["id_pointer"].map(pointer)
+        if delete.uses("id"), idPointer == nil {
+            throw fail(table.line, "\(tableName) deletes by {{id}}, so it needs 'id_pointer' to find the id in create's answer")
+        }
+        return RESTIssuerSettings(
+            create: create, delete: delete, secretPointer: try pointer(required("secret_pointer", in: table, tableName: tableName)),
+            idPointer: idPointer, credential: try reference(required("credential", in: table, tableName: tableName)),
+            timeoutSeconds: try timeout(table, default: 10), caFile: try caFile(table),
+            attempts: try table["attempts"].map { entry throws(ConfigError) in Int(try integer(entry, in: 1...20)) })
+    }
+
+    /// `[issuers.NAME.create]` or `.delete`: method, url, headers, body.
+    private func request(_ entry: TOMLTable.Entry, tableName: String) throws(ConfigError) -> RequestTemplate {
+        let table = try self.table(entry, tableName: tableName)
+        try allowOnly(["method", "url", "headers", "body"], in: table, tableName: tableName)
+        let headers = try table["headers"].map(strings) ?? []
+        for header in headers where !header.contains(":") {
+            throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
+        }
+        let template = RequestTemplate(
+            method: try table["method"].map(string)?.uppercased() ?? "POST", url: try endpoint(required("url", in: table, tableName: tableName)),
+            headers: headers, body: try table["body"].map(string))
+        if let bodyEntry = table["body"] {
+            let sample: [String: RequestTemplate.Value] = [
+                "name": .text("n"), "env": .text("e"), "scopes": .list(["s"]), "idempotency_key": .text("k"), "id": .text("i"),
+                "fingerprint": .text("f"), "credential": .text("c"),
+            ]
+            guard let body = template.filledBody(sample), (try? JSONSerialization.jsonObject(with: Data(body))) != nil else {
+                throw fail(bodyEntry.line, "'body' must be JSON once its {{placeholders}} are filled in (write them unquoted: \"scopes\": {{scopes}})")
+            }
+        }
+        if template.body?.contains("{{credential}}") == true || template.url.contains("{{credential}}") {
+            throw fail(table.line, "{{credential}} goes in a header only, never in the URL or the body")
+        }
+        return template
     }
 }

@@ -87,6 +87,16 @@ public struct RotationSetup: Sendable {
         switch configuration.issuers[adapter] {
         case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
         case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case .awsIAM(let user, let connection):
+            return IAMAccessKeyIssuer(
+                name: adapter, user: expand(user, name, env), endpoint: connection.endpoint ?? "https://iam.amazonaws.com",
+                credentials: try AWSCredentials.load(environment: environment, profile: connection.profile, adapter: "issuer \(adapter)"),
+                caFile: connection.caFile, timeoutSeconds: connection.timeoutSeconds, clock: clock)
+        case .http(let settings):
+            return RESTIssuer(
+                name: adapter, create: settings.create, delete: settings.delete, secretPointer: settings.secretPointer, idPointer: settings.idPointer,
+                credential: try SecretReference.resolve(settings.credential, environment: environment), timeoutSeconds: settings.timeoutSeconds,
+                caFile: settings.caFile, retry: settings.attempts.map { RetryPolicy(attempts: $0) })
         case nil: throw undefined("issuer", adapter)
         }
     }
@@ -97,8 +107,33 @@ public struct RotationSetup: Sendable {
             return EnvFileTarget(name: adapter, path: expand(path, name, env), variable: expand(variable, name, env))
         case .exec(let command, let timeout, let inEnvironment):
             return ExecTarget(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment)
+        case .vault(let settings):
+            guard let address = settings.address ?? environment["VAULT_ADDR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+                throw ConfigError(file: file, line: 0, problem: "[targets.\(adapter)] has no 'address' and VAULT_ADDR is not set")
+            }
+            if let problem = EndpointRule.problem(with: address) { throw ConfigError(file: file, line: 0, problem: "VAULT_ADDR \(problem)") }
+            return VaultKVTarget(
+                name: adapter, address: address, mount: settings.mount, path: expand(settings.path, name, env), field: expand(settings.field, name, env),
+                token: try SecretReference.resolve(settings.token, environment: environment), namespace: settings.namespace,
+                caFile: settings.caFile, timeoutSeconds: settings.timeoutSeconds)
+        case .awsSecretsManager(let secretID, let field, let connection):
+            let region = try region(connection, adapter)
+            return SecretsManagerTarget(
+                name: adapter, secretID: expand(secretID, name, env), field: field.map { expand($0, name, env) },
+                endpoint: connection.endpoint ?? "https://secretsmanager.\(region).amazonaws.com", region: region,
+                credentials: try AWSCredentials.load(environment: environment, profile: connection.profile, adapter: "target \(adapter)"),
+                caFile: connection.caFile, timeoutSeconds: connection.timeoutSeconds, clock: clock)
         case nil: throw undefined("target", adapter)
         }
+    }
+
+    /// The configured region, else `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+    private func region(_ connection: AWSConnection, _ adapter: String) throws -> String {
+        let fromEnvironment = [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty }
+        guard let region = connection.region ?? fromEnvironment else {
+            throw ConfigError(file: file, line: 0, problem: "no AWS region for [targets.\(adapter)]: set 'region', or AWS_REGION")
+        }
+        return region
     }
 
     private func verifier(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any Verifier {

@@ -8,6 +8,19 @@ import KeyStore
 public protocol CredentialIssuer: Sendable {
     func create(_ request: CredentialRequest) async throws -> IssuedCredential
     func delete(_ credential: CredentialReference) async throws
+
+    /// Suspends the old credential once the new one is verified (an IAM key made inactive), so that
+    /// it fails from then on but can still be brought back while the grace period lasts. Idempotent.
+    func deactivate(_ credential: CredentialReference) async throws
+
+    /// Undoes `deactivate` when a rotation is aborted. Idempotent.
+    func reactivate(_ credential: CredentialReference) async throws
+}
+
+extension CredentialIssuer {
+    /// Issuers whose credentials have no inactive state keep the old one valid until it is deleted.
+    public func deactivate(_ credential: CredentialReference) async throws {}
+    public func reactivate(_ credential: CredentialReference) async throws {}
 }
 
 /// What the issuer is asked to create: a key with the same name, environment and scopes.

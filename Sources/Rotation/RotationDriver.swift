@@ -56,7 +56,7 @@ public struct RotationDriver: Sendable {
                     record = try await deploy(record, index)
                     try machine.handle(.deployed(target: index))
                 case .verify:
-                    record = try await verify(record)
+                    record = try await verify(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
                     try machine.handle(.verified(graceUntil: record.graceUntil ?? clock.now()))
                 case .delete:
                     record = try await delete(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
@@ -86,6 +86,10 @@ public struct RotationDriver: Sendable {
     /// previous value back, the new credential is deleted, and the old version is current again.
     public func abort(_ record: RotationRecord) async throws -> RotationRecord {
         let plan = try RotationMachine(record: record).abortPlan(snapshotsTaken: record.snapshotsTaken)
+        let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
+        if let old = detail.versions.first(where: { $0.id == record.oldVersionID }) {
+            try await retry.run { try await adapters.issuer.reactivate(Self.reference(to: old)) }
+        }
         let sealedSnapshots = try await ledger.snapshots(rotationID: record.id)
         var previous: [Int: Secret] = [:]
         for (index, sealed) in sealedSnapshots {
@@ -100,7 +104,6 @@ public struct RotationDriver: Sendable {
         }
         let reference: CredentialReference
         if plan.newCredentialRecorded {
-            let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
             let newVersion = detail.versions.first { $0.id == record.newVersionID }
             reference = CredentialReference(issuerRef: newVersion?.issuerRef, fingerprint: newVersion?.fingerprint, idempotencyKey: record.idempotencyKey)
         } else {
@@ -151,7 +154,8 @@ public struct RotationDriver: Sendable {
         return updated
     }
 
-    private func verify(_ record: RotationRecord) async throws -> RotationRecord {
+    /// Verifies the new secret, then deactivates the old credential where the issuer can.
+    private func verify(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> RotationRecord {
         try await started(record, .verify, target: adapters.verifier?.name)
         faults.reach("verify.before")
         if let verifier = adapters.verifier {
@@ -162,6 +166,9 @@ public struct RotationDriver: Sendable {
                     throw AdapterError(.retryable, adapter: "verifier \(verifier.name)", "the new secret was rejected: \(reason)")
                 }
             }
+        }
+        if let oldVersion {
+            try await retry.run { try await adapters.issuer.deactivate(Self.reference(to: oldVersion)) }
         }
         faults.reach("verify.during")
         let graceUntil = record.emergency ? clock.now() : clock.now().addingTimeInterval(TimeInterval(record.grace.seconds))
@@ -180,8 +187,7 @@ public struct RotationDriver: Sendable {
         }
         faults.reach("delete.before")
         if let oldVersion {
-            let reference = CredentialReference(issuerRef: oldVersion.issuerRef, fingerprint: oldVersion.fingerprint)
-            try await retry.run { try await adapters.issuer.delete(reference) }
+            try await retry.run { try await adapters.issuer.delete(Self.reference(to: oldVersion)) }
         } else {
             try await ledger.journal(
                 rotationID: record.id, step: .delete, target: nil, phase: .succeeded,
@@ -221,6 +227,10 @@ public struct RotationDriver: Sendable {
 
     private func started(_ record: RotationRecord, _ step: RotationState, target: String?) async throws {
         try await ledger.journal(rotationID: record.id, step: step, target: target, phase: .started, detail: nil)
+    }
+
+    private static func reference(to version: KeyVersion) -> CredentialReference {
+        CredentialReference(issuerRef: version.issuerRef, fingerprint: version.fingerprint)
     }
 
     private func newSecret(_ record: RotationRecord) throws -> Secret {

@@ -13,11 +13,14 @@ struct Add: AsyncParsableCommand {
     @OptionGroup var fields: KeyFieldOptions
     @Option(help: ArgumentHelp("When the key was created (ISO 8601; default: now).", valueName: "date"), transform: ArgumentParsing.date)
     var created: Date?
+    @Option(help: ArgumentHelp("The issuer's id for the secret, such as an AWS access key id, so that rotation can delete it there.", valueName: "id"))
+    var issuerRef: String?
     @OptionGroup var secret: SecretOptions
     @OptionGroup var format: FormatOptions
 
     func validate() throws {
         guard fields.scopes != nil else { throw ValidationError("missing --scopes: every key needs at least one scope") }
+        if issuerRef != nil, !secret.isGiven { throw ValidationError("--issuer-ref names the issuer's id of a secret: give the secret too") }
         if let created, let rotated = fields.rotated, rotated < created {
             throw ValidationError("--rotated is before --created")
         }
@@ -30,7 +33,7 @@ struct Add: AsyncParsableCommand {
         let registry = try global.openRegistry()
         let draft = KeyDraft(
             name: name, env: env, scopes: fields.scopes!, owner: fields.owner, description: fields.description,
-            labels: fields.labels, createdAt: created, rotatedAt: fields.rotated, maxAge: fields.maxAge)
+            labels: fields.labels, createdAt: created, rotatedAt: fields.rotated, maxAge: fields.maxAge, issuerRef: issuerRef)
         let record = try await registry.addKey(draft, secret: secretValue, actor: global.resolvedActor)
         KeyRecordPrinter(format: format.resolved(), policies: configuration.policies, asOf: context.clock.now())
             .printOne(record, verb: "added")

@@ -49,18 +49,3 @@ public struct HTTPVerifier: Verifier {
         }
     }
 }
-
-/// Short descriptions of transport errors, without request details that could carry a secret.
-enum HTTPErrorDescription {
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
-            return "timed out"
-        case is HTTPClientError:
-            return "HTTP client error (\(String(describing: error).prefix(80)))"
-        default:
-            let text = String(describing: error)
-            return text.contains("onnection refused") ? "connection refused" : String(text.prefix(120))
-        }
-    }
-}
