@@ -3,45 +3,45 @@ import Foundation
 /// `Tests/Fixtures/fake_provider.py` on a free loopback port: a provider that really issues and
 /// revokes keys, and whose `/check` accepts only the keys valid now.
 public final class ProviderServer: @unchecked Sendable {
-    private let process = Process()
+    private let fixture: FixtureProcess
     public let port: Int
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public init() throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", KeyctlProcess.fixture("fake_provider.py")]
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(10) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        self.port = port
+        fixture = try FixtureProcess("fake_provider.py")
+        port = try fixture.port()
     }
-
-    deinit { stop() }
 
     /// Kills the server; safe to call twice.
     public func stop() {
-        let pid = process.processIdentifier
-        guard pid > 0, kill(pid, SIGKILL) == 0 else { return }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        fixture.stop()
     }
 
     /// Issues a key as if created before keyctl managed it.
     public func issue(idempotencyKey: String) async throws -> String {
-        var request = URLRequest(url: URL(string: url + "/admin/keys")!)
+        try await issueKey(idempotencyKey: idempotencyKey).secret
+    }
+
+    /// Issues a key as if created before keyctl managed it: its id and secret.
+    public func issueKey(idempotencyKey: String) async throws -> (id: String, secret: String) {
+        let object = try await post("/admin/keys", ["idempotency_key": idempotencyKey])
+        return (object?["id"] as? String ?? "", object?["secret"] as? String ?? "")
+    }
+
+    /// How the REST admin API answers from now on: "ok", "garbage", "slow", "reject" or "error".
+    public func setAdminAPIMode(_ mode: String) async throws {
+        _ = try await post("/admin/mode", ["mode": mode])
+    }
+
+    /// The admin token the REST admin API accepts.
+    public static let adminToken = "admin-token-for-tests"
+
+    private func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any]? {
+        var request = URLRequest(url: URL(string: url + path)!)
         request.httpMethod = "POST"
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["idempotency_key": idempotencyKey])
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, _) = try await URLSession.shared.data(for: request)
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["secret"] as? String ?? ""
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     /// The fingerprints of the keys valid now.
