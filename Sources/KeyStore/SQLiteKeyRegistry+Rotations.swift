@@ -130,6 +130,13 @@ extension SQLiteKeyRegistry: RotationLedger {
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
             try db.executeCached(
                 sql: """
+                    UPDATE rotations SET (prior_rotated_at, prior_status, prior_compromised_at, prior_compromise_reason) =
+                        (SELECT rotated_at, status, compromised_at, compromise_reason FROM keys WHERE id = rotations.key_id)
+                    WHERE id = ?
+                    """,
+                arguments: [rotationID])
+            try db.executeCached(
+                sql: """
                     UPDATE keys SET rotated_at = ?, status = 'active', compromised_at = NULL, compromise_reason = NULL
                     WHERE id = (SELECT key_id FROM rotations WHERE id = ?)
                     """,
@@ -188,11 +195,20 @@ extension SQLiteKeyRegistry: RotationLedger {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot be aborted at \(rotation.resumeState.rawValue)")
             }
             let at = Timestamp.epochSeconds(now)
-            if rotation.promoted {
-                try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.oldVersionID])
-            }
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?", arguments: [at, rotation.newVersionID])
+            if rotation.promoted {
+                try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.oldVersionID])
+                // The key as it was before the new version was promoted (rotations promoted before
+                // schema 3 recorded nothing, and keep the key as it is).
+                try db.executeCached(
+                    sql: """
+                        UPDATE keys SET (rotated_at, status, compromised_at, compromise_reason) =
+                            (SELECT prior_rotated_at, prior_status, prior_compromised_at, prior_compromise_reason FROM rotations WHERE id = ?1)
+                        WHERE id = (SELECT key_id FROM rotations WHERE id = ?1 AND prior_status IS NOT NULL)
+                        """,
+                    arguments: [rotationID])
+            }
             try db.executeCached(
                 sql: "UPDATE rotations SET state = 'aborted', finished_at = ?, updated_at = ?, sealed_secret = NULL WHERE id = ?",
                 arguments: [at, at, rotationID])

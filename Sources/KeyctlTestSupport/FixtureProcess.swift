@@ -29,10 +29,6 @@ public final class FixtureProcess: @unchecked Sendable {
         return port
     }
 
-    public func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
-    }
-
     /// Kills the fixture; safe to call twice.
     public func stop() {
         let pid = process.processIdentifier

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A TCP proxy on a free loopback port to 127.0.0.1:UPSTREAM, for tests of a service going down.
 
-Prints its port on the first line. SIGUSR1 takes the service down (connections are refused and
+Prints its port and its process id on the first line (python3 may be a wrapper's child). SIGUSR1 takes the service down (connections are refused and
 open ones cut); SIGUSR2 brings it back. Exits with the process that started it.
 """
 import os
@@ -66,6 +66,10 @@ def down(*_):
     if not up:
         return
     up = False
+    try:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+    except OSError:
+        pass
     listener.close()
     with lock:
         for s in connections:
@@ -84,8 +88,10 @@ def back(*_):
 
 
 listen()
+# A parent's thread may have had these blocked when it spawned us; the mask is inherited.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
 signal.signal(signal.SIGUSR1, down)
 signal.signal(signal.SIGUSR2, back)
-print(port, flush=True)
+print(port, os.getpid(), flush=True)
 while os.getppid() == parent:
     time.sleep(0.5)

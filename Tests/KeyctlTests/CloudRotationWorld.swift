@@ -219,6 +219,10 @@ final class CloudRotationWorld: @unchecked Sendable {
         return staged
     }
 
+    static func field(_ field: String, of document: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])?[field] as? String
+    }
+
     static func fingerprint(_ secret: String) -> String {
         "sha256:" + SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
@@ -252,7 +256,7 @@ final class CloudRotationWorld: @unchecked Sendable {
         if setup != .vault {
             let staged = try stagedValues()
             if staged["AWSPENDING"] != nil { problems.append("AWSPENDING is left on a version") }
-            if staged["AWSPREVIOUS"].map({ $0.contains(original) }) != true { problems.append("AWSPREVIOUS is not on the original value") }
+            if staged["AWSPREVIOUS"].map({ Self.field(field, of: $0) == original }) != true { problems.append("AWSPREVIOUS is not on the original value") }
         }
         if try keyctl("rotations", "--active", "--format", "json").stdout.contains("\"name\":\"checkout\"") {
             problems.append("a rotation is still in flight")
@@ -274,6 +278,8 @@ final class CloudRotationWorld: @unchecked Sendable {
             if keys != [originalID: "Active"] { problems.append("IAM holds \(keys), not just the original key, active") }
         }
         if setup != .vault, try stagedValues()["AWSPENDING"] != nil { problems.append("AWSPENDING is left on a version") }
+        let shown = try keyctl("show", "checkout", "--env", "prod", "--format", "json").stdout
+        if !shown.contains("\"rotated_at\":null") { problems.append("the key counts as rotated") }
         if try keyctl("rotations", "--active", "--format", "json").stdout.contains("\"name\":\"checkout\"") {
             problems.append("a rotation is still in flight")
         }
