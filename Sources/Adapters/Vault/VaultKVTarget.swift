@@ -92,7 +92,7 @@ public struct VaultKVTarget: DeployTarget {
         return Stored(fields: data["data"] as? [String: Any] ?? [:], version: version)
     }
 
-    private func write(_ fields: [String: Any], checkAndSet version: Int) async throws {
+    func write(_ fields: [String: Any], checkAndSet version: Int) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["options": ["cas": version], "data": fields])
         let answer = try await call.send(.POST, dataURL, headers: headers + [("Content-Type", "application/json")], body: Array(body))
         if answer.isSuccess { return }
