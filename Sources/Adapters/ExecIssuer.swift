@@ -3,7 +3,7 @@ import KeyStore
 import Rotation
 
 /// An external program that creates and deletes credentials, speaking JSON on stdin/stdout
-/// (see docs/adapters/exec.md):
+/// (see docs/adapters.md):
 ///
 ///     {"action":"create","key":"checkout","env":"prod","scopes":["orders:write"],"idempotency_key":"..."}
 ///     -> {"secret":"...","id":"..."}
