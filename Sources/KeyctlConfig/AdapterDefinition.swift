@@ -56,7 +56,7 @@ public struct RESTIssuerSettings: Sendable, Equatable {
 }
 
 public enum VerifierDefinition: Sendable, Equatable {
-    case http(url: String, method: String, headers: [String], expectStatus: Int, timeoutSeconds: Int64)
+    case http(url: String, method: String, headers: [String], expectStatus: Int, timeoutSeconds: Int64, caFile: String?)
     case exec(command: [String], timeoutSeconds: Double)
 }
 

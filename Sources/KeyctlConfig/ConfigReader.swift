@@ -159,7 +159,7 @@ struct ConfigReader {
         let table = try table(entry, tableName: name)
         switch try kind(table, name, allowed: ["http", "exec"]) {
         case "http":
-            try allowOnly(["type", "url", "method", "headers", "expect_status", "timeout_seconds"], in: table, tableName: name)
+            try allowOnly(["type", "url", "method", "headers", "expect_status", "timeout_seconds", "ca_file"], in: table, tableName: name)
             let urlEntry = try required("url", in: table, tableName: name)
             let url = try string(urlEntry)
             if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
@@ -170,7 +170,7 @@ struct ConfigReader {
             return .http(
                 url: url, method: try table["method"].map(string)?.uppercased() ?? "GET", headers: headers,
                 expectStatus: Int(try table["expect_status"].map { entry throws(ConfigError) in try integer(entry, in: 100...599) } ?? 200),
-                timeoutSeconds: try timeout(table, default: 10))
+                timeoutSeconds: try timeout(table, default: 10), caFile: try caFile(table))
         default:
             try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
             return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))

@@ -138,12 +138,12 @@ public struct RotationSetup: Sendable {
 
     private func verifier(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any Verifier {
         switch configuration.verifiers[adapter] {
-        case .http(let url, let method, let headers, let status, let timeout):
+        case .http(let url, let method, let headers, let status, let timeout, let caFile):
             let parsed = headers.map { header -> (name: String, template: String) in
                 let colon = header.firstIndex(of: ":")!
                 return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
-            return HTTPVerifier(name: adapter, url: expand(url, name, env), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout)
+            return HTTPVerifier(name: adapter, url: expand(url, name, env), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout, caFile: caFile)
         case .exec(let command, let timeout):
             return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
         case nil: throw undefined("verifier", adapter)

@@ -65,7 +65,7 @@ struct AdapterConfigurationTests {
         let other = configuration.binding(for: KeyName("admin")!, in: EnvironmentName("dev")!)
         #expect(other.targets == nil)
         #expect(configuration.targets["restart"] == .exec(command: ["systemctl", "restart", "{name}"], timeoutSeconds: 60, secretInEnvironment: true))
-        #expect(configuration.verifiers["ping"] == .http(url: "https://api.example.com/v1/ping", method: "GET", headers: ["Authorization: Bearer {{secret}}"], expectStatus: 204, timeoutSeconds: 10))
+        #expect(configuration.verifiers["ping"] == .http(url: "https://api.example.com/v1/ping", method: "GET", headers: ["Authorization: Bearer {{secret}}"], expectStatus: 204, timeoutSeconds: 10, caFile: nil))
     }
 
     @Test func aPlanNeedsAnIssuerAndATarget() throws {

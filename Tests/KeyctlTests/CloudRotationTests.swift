@@ -14,13 +14,7 @@ struct CloudRotationTests {
         #expect(rotation.code == 0, "\(rotation.stderr)")
         #expect(try await world.problemsAfterRotation() == [])
         let deployed = try #require(try await world.deployedSecret())
-        for secret in [world.original, deployed] {
-            #expect(!world.everythingPrinted.contains(secret))
-            for suffix in ["", "-wal"] {
-                let bytes = FileManager.default.contents(atPath: world.folder.file("registry.db") + suffix) ?? Data()
-                #expect(bytes.range(of: Data(secret.utf8)) == nil)
-            }
-        }
+        #expect(secretLeaks(of: [world.original, deployed], printed: world.everythingPrinted, registry: world.folder.file("registry.db")) == [])
     }
 
     static let crashPoints = [

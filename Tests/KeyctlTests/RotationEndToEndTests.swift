@@ -23,13 +23,7 @@ struct RotationEndToEndTests {
 
         let newSecret = try #require(world.deployedSecret("checkout"))
         #expect(try world.keyctl("identify", stdin: newSecret).code == 0)
-        for secret in [original, newSecret] {
-            #expect(!world.everythingPrinted.contains(secret))
-            for suffix in ["", "-wal"] {
-                let bytes = FileManager.default.contents(atPath: world.folder.file("registry.db") + suffix) ?? Data()
-                #expect(bytes.range(of: Data(secret.utf8)) == nil)
-            }
-        }
+        #expect(secretLeaks(of: [original, newSecret], printed: world.everythingPrinted, registry: world.folder.file("registry.db")) == [])
     }
 
     static let crashPoints = [
