@@ -125,7 +125,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: { _ in ["grace_until": Timestamp.format(graceUntil)] }) { [self] db, rotation, now in
+        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: { _ in ["grace_until": Timestamp.format(graceUntil)] }) { db, rotation, now in
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
             try db.executeCached(
@@ -154,7 +154,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { [self] db, rotation, now in
+        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { db, rotation, now in
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
