@@ -73,7 +73,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func journal(rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws {
-        try await writeSuspending { [self] db, now in
+        try await writeSuspending { db, now in
             try db.executeCached(
                 sql: """
                     INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
@@ -102,7 +102,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
@@ -114,7 +114,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, _ in
+        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
