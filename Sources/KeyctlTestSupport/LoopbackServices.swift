@@ -26,25 +26,19 @@ public final class LoopbackServices: Sendable {
     }
 }
 
-/// `Tests/Fixtures/toggle_proxy.py`: a loopback TCP proxy to a service, which a test can take down
-/// and bring back while keyctl talks to the service through it.
-public final class ToggleProxy: Sendable {
-    private let fixture: FixtureProcess
-    private let pid: pid_t
-    public let url: String
-
-    public init(to upstream: String) throws {
-        guard let port = URLComponents(string: upstream)?.port else { throw FixtureError("no port in \(upstream)") }
-        fixture = try FixtureProcess("toggle_proxy.py", arguments: [String(port)])
-        let words = fixture.firstLine.split(separator: " ")
-        guard words.count == 2, let proxyPort = Int(words[0]), let pid = pid_t(words[1]) else {
-            throw FixtureError("toggle_proxy.py printed '\(fixture.firstLine)'")
-        }
-        url = "http://127.0.0.1:\(proxyPort)"
-        self.pid = pid
+extension LoopbackServices {
+    /// Runs `Tests/Fixtures/cloud.py` against moto: boto3's view of Secrets Manager and IAM, so
+    /// that tests check AWS state through another client than keyctl's. Returns its JSON answer.
+    public func cloud(_ arguments: [String]) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", KeyctlProcess.fixture("cloud.py"), motoURL] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FixtureError("cloud.py \(arguments.joined(separator: " ")) failed") }
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
-
-    /// Connections are refused from now on (open ones are cut).
-    public func down() { kill(pid, SIGUSR1); usleep(200_000) }
-    public func up() { kill(pid, SIGUSR2); usleep(200_000) }
 }

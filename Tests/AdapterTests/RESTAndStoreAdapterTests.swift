@@ -99,9 +99,14 @@ struct StoreAdapterConfigurationTests {
     }
 
     @Test func adaptersAreBuiltWithTheirCredentialsResolved() throws {
-        let configuration = try KeyctlConfiguration(parsing: example + "\n[rotation]\nissuer = \"shop\"\ntargets = [\"vault\", \"sm\"]\n", file: "keyctl.toml")
+        let configuration = try KeyctlConfiguration(
+            parsing: example + "\n[rotation]\nissuer = \"shop\"\ntargets = [\"vault\", \"sm\"]\n[keys.admin]\nissuer = \"iam\"\ntargets = [\"vault\"]\n", file: "keyctl.toml")
         let environment = ["SHOP_ADMIN_TOKEN": "shpat_admin", "VAULT_TOKEN": "hvs.x", "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s", "HOME": "/nonexistent"]
         let setup = RotationSetup(configuration: configuration, environment: environment, clock: ManualClock("2026-11-29"))
+        let adminPlan = try setup.plan(for: KeyName("admin")!, in: EnvironmentName("prod")!, grace: nil, emergency: false)
+        let admin = try setup.adapters(for: adminPlan, KeyName("admin")!, EnvironmentName("prod")!)
+        #expect(admin.issuer is IAMAccessKeyIssuer)
+        #expect(admin.targets.map(\.name) == ["vault"])
         let plan = try setup.plan(for: KeyName("checkout")!, in: EnvironmentName("prod")!, grace: nil, emergency: false)
         // The sm target names profile "rotation", which is not in a credentials file here.
         #expect(throws: AdapterError.self) { try setup.adapters(for: plan, KeyName("checkout")!, EnvironmentName("prod")!) }
@@ -164,7 +169,7 @@ struct StoreAdapterTests {
             clock: SystemClock())
         let missing = await #expect(throws: AdapterError.self) { try await target.snapshot() }
         #expect(missing?.message.contains("does not exist") == true)
-        try createSecret(services, name, "sk_old_plain_value_0000000")
+        _ = try services.cloud(["sm-create", name, "sk_old_plain_value_0000000"])
         let old = try #require(try await target.snapshot())
         try await target.deploy(try Secret(reading: "sk_new_plain_value_0000000"))
         try await target.deploy(try Secret(reading: "sk_new_plain_value_0000000"))
@@ -181,13 +186,11 @@ struct StoreAdapterTests {
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
     }
+}
 
-    private func createSecret(_ services: LoopbackServices, _ name: String, _ value: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", KeyctlProcess.fixture("cloud.py"), services.motoURL, "sm-create", name, value]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+struct HTTPCallTests {
+    @Test func messagesNameTheURLWithoutUserInfoOrQuery() {
+        #expect(HTTPCall.redacted("https://ops:hunter2@vault.example.com:8200/v1/secret/data/app?token=abc#x") == "https://vault.example.com:8200/v1/secret/data/app")
+        #expect(HTTPCall.redacted("http://127.0.0.1:9/check") == "http://127.0.0.1:9/check")
     }
 }

@@ -182,18 +182,9 @@ final class CloudRotationWorld: @unchecked Sendable {
         precondition((response as? HTTPURLResponse)?.statusCode == 200)
     }
 
-    /// `Tests/Fixtures/cloud.py` against moto: boto3's view of Secrets Manager and IAM.
+    /// `Tests/Fixtures/cloud.py` against moto.
     func cloud(_ arguments: String...) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", KeyctlProcess.fixture("cloud.py"), services.motoURL] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError("cloud.py \(arguments.joined(separator: " ")) failed") }
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        try services.cloud(arguments)
     }
 
     /// Creates a second access key for the user, as someone other than keyctl would.

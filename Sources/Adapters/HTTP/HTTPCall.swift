@@ -39,9 +39,16 @@ struct HTTPCall: Sendable {
         }
     }
 
-    /// The URL without its query, which may carry parameters that are nobody's business in a log.
+    /// The URL without user info and query, either of which may carry a credential.
     static func redacted(_ url: String) -> String {
-        url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        guard var components = URLComponents(string: url) else {
+            return url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? url
     }
 }
 
