@@ -3,12 +3,34 @@ import Foundation
 /// The durable record of rotations: every method is one transaction together with its audit event,
 /// so a rotation killed at any instant resumes from exactly what was recorded.
 ///
+/// A rotation in flight belongs to one process at a time, its owner: every write names the
+/// `RotationLease` it holds and is refused (`busy`) once another process has taken the rotation
+/// over, so a paused owner that wakes up cannot write. The owner renews its lease while it works;
+/// lease expiries are compared on the store's clock.
+///
 /// Methods throw `KeyStoreError`: `rotationInFlight` (category `busy`) when the key already has a
-/// rotation in flight, `notFound` for an unknown key or rotation, `conflict` for a transition the
-/// rotation's recorded state does not allow.
+/// rotation in flight, `busy` when the lease was lost, `notFound` for an unknown key or rotation,
+/// `conflict` for a transition the rotation's recorded state does not allow.
 public protocol RotationLedger: Sendable {
-    /// Starts a rotation of the key with `plan`. Throws `busy` naming the rotation in flight.
-    func beginRotation(name: KeyName, env: EnvironmentName, plan: RotationPlan, actor: String) async throws -> RotationRecord
+    /// Starts a rotation of the key with `plan`, owned by `owner` for `lease` seconds.
+    /// Throws `busy` naming the rotation in flight.
+    func beginRotation(
+        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan, actor: String
+    ) async throws -> RotationRecord
+
+    /// Makes `owner` the owner of the rotation with a new epoch and a lease of `lease`, when no
+    /// process drives it, its owner's lease has expired, or `deadOwnerEpoch` is its epoch (the caller
+    /// saw that its owner, on this host, no longer runs). Throws `busy` naming the owner otherwise.
+    func claimRotation(
+        _ rotationID: String, for owner: RotationOwner, deadOwnerEpoch: Int?, lease: TimeSpan, actor: String
+    ) async throws -> RotationRecord
+
+    /// Extends the lease to `lease` from now. Throws `busy` when another process took the rotation.
+    func renewLease(_ lease: RotationLease, for duration: TimeSpan) async throws
+
+    /// Lets the rotation go (its owner stops driving it): another process may claim it at once.
+    /// Does nothing once another process took it.
+    func releaseLease(_ lease: RotationLease) async throws
 
     /// The key's rotation in flight (not done or aborted), if any.
     func rotationInFlight(name: KeyName, env: EnvironmentName) async throws -> RotationRecord?
@@ -17,36 +39,36 @@ public protocol RotationLedger: Sendable {
     func rotations(inFlightOnly: Bool) async throws -> [RotationRecord]
 
     /// Appends a journal line: a step about to start, or how it ended.
-    func journal(rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws
+    func journal(_ lease: RotationLease, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws
 
     /// Records the new credential: a pending version with its fingerprint, and its sealed secret.
-    func recordCreated(rotationID: String, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String) async throws -> RotationRecord
+    func recordCreated(_ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String) async throws -> RotationRecord
 
     /// Records what target `index` held before the rotation (sealed), before anything is written to it.
-    func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord
+    func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord
 
-    func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord
+    func recordDeployed(_ lease: RotationLease, targetIndex: Int, actor: String) async throws -> RotationRecord
 
     /// The new secret works: it becomes current, the old one previous, the key `active` with
     /// `rotated_at` now. The rotation waits for grace until `graceUntil` (or deletes at once).
-    func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord
+    func recordVerified(_ lease: RotationLease, graceUntil: Date, actor: String) async throws -> RotationRecord
 
     /// Grace is over and the old credential is about to be deleted: from here the rotation can only
     /// go forward (abort is refused).
-    func recordDeleteStarting(rotationID: String, actor: String) async throws -> RotationRecord
+    func recordDeleteStarting(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
     /// The old credential is deleted at its issuer: its version is revoked.
-    func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord
+    func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
-    /// Ends the rotation: done, with whether the old secret was still accepted after delete;
+    /// Ends the rotation: done, with what the check that the old secret is rejected found;
     /// sealed secrets and snapshots are wiped.
-    func recordDone(rotationID: String, oldStillValid: Bool?, actor: String) async throws -> RotationRecord
+    func recordDone(_ lease: RotationLease, revocation: RevocationCheck?, actor: String) async throws -> RotationRecord
 
     /// The step in `state` failed; `--resume` retries it, `--abort` rolls back.
-    func recordFailed(rotationID: String, message: String, actor: String) async throws -> RotationRecord
+    func recordFailed(_ lease: RotationLease, message: String, actor: String) async throws -> RotationRecord
 
     /// Ends the rotation as aborted: the new version revoked, the old one current again, secrets wiped.
-    func recordAborted(rotationID: String, actor: String) async throws -> RotationRecord
+    func recordAborted(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
     /// The sealed previous values of the targets, by index.
     func snapshots(rotationID: String) async throws -> [Int: [UInt8]?]

@@ -32,8 +32,14 @@ public struct RotationRecord: Sendable, Equatable {
     public var deployedCount: Int
     /// True once the new version is current and the old one previous.
     public var promoted: Bool
-    /// After delete: whether the old secret was still accepted (nil when not checked).
-    public var oldStillValid: Bool?
+    /// After delete: what the check that the old secret is rejected found (nil when not checked).
+    public var revocation: RevocationCheck?
+    /// The process driving the rotation, while one does (nil once it stopped cleanly).
+    public var owner: RotationOwner?
+    /// Incremented each time a process takes the rotation: the fencing token of every write.
+    public var ownerEpoch: Int
+    /// Until when the owner's lease holds, unless renewed; nil when no process drives the rotation.
+    public var leaseUntil: Date?
     public var actor: String
     public var startedAt: Date
     public var updatedAt: Date
@@ -59,7 +65,10 @@ public struct RotationRecord: Sendable, Equatable {
         snapshotsTaken: Int,
         deployedCount: Int,
         promoted: Bool,
-        oldStillValid: Bool?,
+        revocation: RevocationCheck?,
+        owner: RotationOwner? = nil,
+        ownerEpoch: Int = 0,
+        leaseUntil: Date? = nil,
         actor: String,
         startedAt: Date,
         updatedAt: Date,
@@ -84,7 +93,10 @@ public struct RotationRecord: Sendable, Equatable {
         self.snapshotsTaken = snapshotsTaken
         self.deployedCount = deployedCount
         self.promoted = promoted
-        self.oldStillValid = oldStillValid
+        self.revocation = revocation
+        self.owner = owner
+        self.ownerEpoch = ownerEpoch
+        self.leaseUntil = leaseUntil
         self.actor = actor
         self.startedAt = startedAt
         self.updatedAt = updatedAt

@@ -2,16 +2,45 @@ import Foundation
 import GRDB
 
 extension KeyStoreError {
-    /// The key is held by `rotation`: exit 75, naming it and how to resume or abort it.
+    /// The key is held by `rotation`: exit 75, naming it, its owner if a process drives it, and
+    /// what to do. `--resume` and `--abort` are advised only once its owner has been checked.
     public static func rotationInFlight(_ rotation: RotationRecord) -> Self {
+        let command = "keyctl rotate \(rotation.keyName) --env \(rotation.env)"
+        let held = "key '\(rotation.keyName)' in '\(rotation.env)' is locked by rotation \(rotation.id) (\(rotation.state.rawValue), started \(Timestamp.format(rotation.startedAt)) by \(rotation.actor))"
+        guard let owner = rotation.owner else {
+            return .init(.busy, "\(held); no process is driving it: resume it with `\(command) --resume` or roll it back with --abort")
+        }
+        return .init(.busy, "\(held); it is driven by \(ownerLine(owner, rotation)) \(whileItRuns(command))")
+    }
+
+    /// Another process drives `rotation`: exit 75, naming it.
+    public static func rotationOwned(_ rotation: RotationRecord) -> Self {
+        let command = "keyctl rotate \(rotation.keyName) --env \(rotation.env)"
+        return .init(
+            .busy,
+            "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) is driven by \(rotation.owner.map { ownerLine($0, rotation) } ?? "another process") \(whileItRuns(command))")
+    }
+
+    /// This process's lease on `rotation` was taken over: it must stop without writing.
+    static func leaseLost(_ rotation: RotationRecord) -> Self {
         .init(
             .busy,
-            "key '\(rotation.keyName)' in '\(rotation.env)' is locked by rotation \(rotation.id) (\(rotation.state.rawValue), started \(Timestamp.format(rotation.startedAt)) by \(rotation.actor)); resume it with `keyctl rotate \(rotation.keyName) --env \(rotation.env) --resume` or abort it with --abort")
+            "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) was taken over by \(rotation.owner.map(\.description) ?? "another process") (epoch \(rotation.ownerEpoch)) while this process was not renewing its lease; this process stopped without writing. See `keyctl rotations --active`")
+    }
+
+    private static func ownerLine(_ owner: RotationOwner, _ rotation: RotationRecord) -> String {
+        "\(owner)\(rotation.leaseUntil.map { " (lease until \(Timestamp.format($0)))" } ?? "")"
+    }
+
+    private static func whileItRuns(_ command: String) -> String {
+        "which is still running or whose lease has not expired. Check that process first: wait for it to finish, or stop it; `\(command) --resume` or `--abort` work only once it has ended (on another host: once its lease has expired)"
     }
 }
 
 extension SQLiteKeyRegistry: RotationLedger {
-    public func beginRotation(name: KeyName, env: EnvironmentName, plan: RotationPlan, actor: String) async throws -> RotationRecord {
+    public func beginRotation(
+        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan, actor: String
+    ) async throws -> RotationRecord {
         try await writeSuspending { [self] db, now in
             guard let key = try Row.fetchOneCached(
                 db, sql: "SELECT k.id, k.status, v.id FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
@@ -28,12 +57,14 @@ extension SQLiteKeyRegistry: RotationLedger {
                 try db.executeCached(
                     sql: """
                         INSERT INTO rotations (id, key_id, state, emergency, grace_seconds, issuer, targets, verifier,
-                            idempotency_key, old_version_id, actor, started_at, updated_at)
-                        VALUES (?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            idempotency_key, old_version_id, actor, started_at, updated_at,
+                            owner_host, owner_pid, owner_start, owner_epoch, lease_until)
+                        VALUES (?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                         """,
                     arguments: [
                         id, key[0] as String, plan.emergency, plan.grace.seconds, plan.issuer, targets, plan.verifier,
                         UUID().uuidString.lowercased(), key[2] as String?, actor, at, at,
+                        owner.host, owner.pid, owner.processStart, at + lease.seconds,
                     ])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
@@ -46,6 +77,55 @@ extension SQLiteKeyRegistry: RotationLedger {
                     "grace": plan.grace.description, "emergency": String(plan.emergency),
                 ]))
             return try fetchRotation(db, id)
+        }
+    }
+
+    public func claimRotation(
+        _ rotationID: String, for owner: RotationOwner, deadOwnerEpoch: Int?, lease: TimeSpan, actor: String
+    ) async throws -> RotationRecord {
+        try await writeSuspending { [self] db, now in
+            let rotation = try fetchRotation(db, rotationID)
+            guard rotation.state.isInFlight else {
+                throw KeyStoreError(.conflict, "rotation \(rotationID) has ended (\(rotation.state.rawValue))")
+            }
+            var details = ["rotation": rotationID, "owner": owner.description, "epoch": String(rotation.ownerEpoch + 1)]
+            if let previous = rotation.owner, previous != owner {
+                let expired = (rotation.leaseUntil ?? .distantPast) <= now
+                guard expired || deadOwnerEpoch == rotation.ownerEpoch else { throw KeyStoreError.rotationOwned(rotation) }
+                details["previous_owner"] = previous.description
+                details["because"] = deadOwnerEpoch == rotation.ownerEpoch ? "owner no longer runs" : "owner's lease expired"
+            }
+            let at = Timestamp.epochSeconds(now)
+            try db.executeCached(
+                sql: """
+                    UPDATE rotations SET owner_host = ?, owner_pid = ?, owner_start = ?, owner_epoch = owner_epoch + 1,
+                        lease_until = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [owner.host, owner.pid, owner.processStart, at + lease.seconds, at, rotationID])
+            try AuditLog.append(
+                db, at: now, actor: actor, action: "rotation.claimed", key: (rotation.keyName, rotation.env), details: AuditDetails(details))
+            return try fetchRotation(db, rotationID)
+        }
+    }
+
+    public func renewLease(_ lease: RotationLease, for duration: TimeSpan) async throws {
+        try await writeSuspending { [self] db, now in
+            try db.executeCached(
+                sql: "UPDATE rotations SET lease_until = ? WHERE id = ? AND owner_epoch = ?",
+                arguments: [Timestamp.epochSeconds(now) + duration.seconds, lease.rotationID, lease.epoch])
+            if db.changesCount == 0 { throw KeyStoreError.leaseLost(try fetchRotation(db, lease.rotationID)) }
+        }
+    }
+
+    public func releaseLease(_ lease: RotationLease) async throws {
+        try await writeSuspending { db, _ in
+            try db.executeCached(
+                sql: """
+                    UPDATE rotations SET owner_host = NULL, owner_pid = NULL, owner_start = NULL, lease_until = NULL
+                    WHERE id = ? AND owner_epoch = ?
+                    """,
+                arguments: [lease.rotationID, lease.epoch])
         }
     }
 
@@ -72,8 +152,10 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func journal(rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws {
-        try await writeSuspending { db, now in
+    public func journal(_ lease: RotationLease, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws {
+        let rotationID = lease.rotationID
+        return try await writeSuspending { [self] db, now in
+            try checkLease(db, lease)
             try db.executeCached(
                 sql: """
                     INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
@@ -84,9 +166,10 @@ extension SQLiteKeyRegistry: RotationLedger {
     }
 
     public func recordCreated(
-        rotationID: String, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+        _ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
     ) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { [self] db, rotation, now in
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { [self] db, rotation, now in
             try refuseRegistered(fingerprint, db)
             let versionID = UUID().uuidString.lowercased()
             try db.executeCached(
@@ -101,8 +184,9 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordSnapshot(rotationID: String, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
+    public func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
@@ -113,8 +197,9 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordDeployed(rotationID: String, targetIndex: Int, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
+    public func recordDeployed(_ lease: RotationLease, targetIndex: Int, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
@@ -124,8 +209,9 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordVerified(rotationID: String, graceUntil: Date, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.verify], actor: actor, action: "rotation.verified", details: { _ in ["grace_until": Timestamp.format(graceUntil)] }) { db, rotation, now in
+    public func recordVerified(_ lease: RotationLease, graceUntil: Date, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.verify], actor: actor, action: "rotation.verified", details: { _ in ["grace_until": Timestamp.format(graceUntil)] }) { db, rotation, now in
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'previous' WHERE id = ?", arguments: [rotation.oldVersionID])
             try db.executeCached(sql: "UPDATE key_versions SET stage = 'current' WHERE id = ?", arguments: [rotation.newVersionID])
             try db.executeCached(
@@ -147,14 +233,16 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordDeleteStarting(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.grace], actor: actor, action: "rotation.delete_started", details: { _ in [:] }) { db, _, _ in
+    public func recordDeleteStarting(_ lease: RotationLease, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.grace], actor: actor, action: "rotation.delete_started", details: { _ in [:] }) { db, _, _ in
             try db.executeCached(sql: "UPDATE rotations SET state = 'delete' WHERE id = ?", arguments: [rotationID])
         }
     }
 
-    public func recordDeleted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await transition(rotationID, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { db, rotation, now in
+    public func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await transition(lease, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { db, rotation, now in
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
@@ -162,19 +250,22 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordDone(rotationID: String, oldStillValid: Bool?, actor: String) async throws -> RotationRecord {
-        let details = oldStillValid.map { ["old_secret_rejected": String(!$0)] } ?? [:]
-        return try await transition(rotationID, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { db, _, now in
+    public func recordDone(_ lease: RotationLease, revocation: RevocationCheck?, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        let details = revocation.map { ["old_secret": $0.rawValue] } ?? [:]
+        return try await transition(lease, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { db, _, now in
             try db.executeCached(
-                sql: "UPDATE rotations SET state = 'done', old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
-                arguments: [oldStillValid, Timestamp.epochSeconds(now), rotationID])
+                sql: "UPDATE rotations SET state = 'done', revocation = ?, old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
+                arguments: [revocation?.rawValue, revocation.map { $0 == .accepted }, Timestamp.epochSeconds(now), rotationID])
             try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
         }
     }
 
-    public func recordFailed(rotationID: String, message: String, actor: String) async throws -> RotationRecord {
-        try await writeSuspending { [self] db, now in
+    public func recordFailed(_ lease: RotationLease, message: String, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
+            guard rotation.ownerEpoch == lease.epoch else { throw KeyStoreError.leaseLost(rotation) }
             guard rotation.state.isInFlight else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) has ended (\(rotation.state.rawValue))")
             }
@@ -188,9 +279,11 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordAborted(rotationID: String, actor: String) async throws -> RotationRecord {
-        try await writeSuspending { [self] db, now in
+    public func recordAborted(_ lease: RotationLease, actor: String) async throws -> RotationRecord {
+        let rotationID = lease.rotationID
+        return try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
+            guard rotation.ownerEpoch == lease.epoch else { throw KeyStoreError.leaseLost(rotation) }
             guard rotation.state.isInFlight, !rotation.isPastPointOfNoReturn else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot be aborted at \(rotation.resumeState.rawValue)")
             }
@@ -251,12 +344,14 @@ extension SQLiteKeyRegistry: RotationLedger {
     /// Runs `change` on a rotation in one of `states` (or failed at one of them), clears any
     /// failure, stamps it, and appends the audit event with `details` of the rotation as it was.
     private func transition(
-        _ rotationID: String, from states: Set<RotationState>, actor: String, action: String,
+        _ lease: RotationLease, from states: Set<RotationState>, actor: String, action: String,
         details: @escaping @Sendable (RotationRecord) -> [String: String],
         _ change: @escaping @Sendable (Database, RotationRecord, Date) throws -> Void
     ) async throws(KeyStoreError) -> RotationRecord {
-        try await writeSuspending { [self] db, now in
+        let rotationID = lease.rotationID
+        return try await writeSuspending { [self] db, now in
             let rotation = try fetchRotation(db, rotationID)
+            guard rotation.ownerEpoch == lease.epoch else { throw KeyStoreError.leaseLost(rotation) }
             guard rotation.state.isInFlight, states.contains(rotation.resumeState) else {
                 throw KeyStoreError(
                     .conflict, "rotation \(rotationID) is at \(rotation.state.rawValue); it cannot record \(action) now")
@@ -279,6 +374,12 @@ extension SQLiteKeyRegistry: RotationLedger {
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.id = ?", arguments: [id])
         else { throw KeyStoreError(.notFound, "no rotation \(id); see `keyctl rotations`") }
         return RotationRecord(row: row)
+    }
+
+    /// Refuses a write under `lease` once another process has taken the rotation over.
+    private func checkLease(_ db: Database, _ lease: RotationLease) throws {
+        let epoch = try Int.fetchOne(db, sql: "SELECT owner_epoch FROM rotations WHERE id = ?", arguments: [lease.rotationID])
+        if epoch != lease.epoch { throw KeyStoreError.leaseLost(try fetchRotation(db, lease.rotationID)) }
     }
 
     private func fetchRotationInFlight(_ db: Database, keyID: String) throws -> RotationRecord? {

@@ -13,14 +13,18 @@ public struct RotationCoordinator: Sendable {
     public let retry: RetryPolicy
     public let revocationChecks: RetryPolicy
     public let actor: String
+    /// Begins, claims and holds the rotations this process drives.
+    public let ownership: RotationOwnership
     public let observe: @Sendable (RotationRecord, String) -> Void
 
     public init(
         store: any Store, setup: RotationSetup, faults: FaultInjection, retry: RetryPolicy = RetryPolicy(),
         revocationChecks: RetryPolicy = RetryPolicy(attempts: 5, initialDelayMilliseconds: 1_000), actor: String,
+        processes: any ProcessTable = LocalProcessTable(), leaseDuration: TimeSpan = RotationOwnership.defaultLease,
         observe: @escaping @Sendable (RotationRecord, String) -> Void = { _, _ in }
     ) {
         self.store = store
+        self.ownership = RotationOwnership(ledger: store, processes: processes, leaseDuration: leaseDuration)
         self.setup = setup
         self.faults = faults
         self.retry = retry
@@ -57,21 +61,23 @@ public struct RotationCoordinator: Sendable {
     ) async throws -> RotationRecord {
         let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
         let adapters = try setup.adapters(for: plan, name, env)
-        let record = try await store.beginRotation(name: name, env: env, plan: plan, actor: actor)
+        let record = try await ownership.begin(name, env, plan: plan, actor: actor)
         observe(record, "began")
-        return try await driver(adapters: adapters, custody: custody).run(record)
+        return try await ownership.holding(record.lease) { try await driver(adapters: adapters, custody: custody).run(record) }
     }
 
-    /// Continues the key's rotation in flight from its last recorded step.
+    /// Continues the key's rotation in flight from its last recorded step. Throws `busy` naming
+    /// its owner while another process drives it.
     public func resume(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
-        let record = try await inFlight(name, env)
-        return try await driver(for: record, custody: try setup.custody()).run(record)
+        let (record, driver) = try await claim(try await inFlight(name, env), custody: try setup.custody())
+        return try await ownership.holding(record.lease) { try await driver.run(record) }
     }
 
-    /// Rolls back the key's rotation in flight.
+    /// Rolls back the key's rotation in flight. Throws `busy` naming its owner while another
+    /// process drives it.
     public func abort(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
-        let record = try await inFlight(name, env)
-        return try await driver(for: record, custody: try setup.custody()).abort(record)
+        let (record, driver) = try await claim(try await inFlight(name, env), custody: try setup.custody())
+        return try await ownership.holding(record.lease) { try await driver.abort(record) }
     }
 
     /// Completes every rotation whose grace period has passed (for cron). Returns each outcome.
@@ -83,7 +89,8 @@ public struct RotationCoordinator: Sendable {
         {
             do {
                 custody = try custody ?? setup.custody()
-                outcomes.append((record, .success(try await driver(for: record, custody: custody!).run(record))))
+                let (claimed, driver) = try await claim(record, custody: custody!)
+                outcomes.append((record, .success(try await ownership.holding(claimed.lease) { try await driver.run(claimed) })))
             } catch {
                 outcomes.append((record, .failure(error)))
             }
@@ -126,8 +133,11 @@ public struct RotationCoordinator: Sendable {
         return record
     }
 
-    private func driver(for record: RotationRecord, custody: SecretCustody) throws -> RotationDriver {
-        driver(adapters: try setup.adapters(for: record), custody: custody)
+    /// Builds the rotation's adapters (so a configuration mistake changes nothing), then takes
+    /// the rotation for this process.
+    private func claim(_ record: RotationRecord, custody: SecretCustody) async throws -> (RotationRecord, RotationDriver) {
+        let driver = driver(adapters: try setup.adapters(for: record), custody: custody)
+        return (try await ownership.claim(record, actor: actor), driver)
     }
 
     private func driver(adapters: RotationAdapters, custody: SecretCustody) -> RotationDriver {

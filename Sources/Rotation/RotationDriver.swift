@@ -66,16 +66,18 @@ public struct RotationDriver: Sendable {
                     try machine.handle(.revocationChecked)
                 case .finish:
                     faults.reach("finish.before")
-                    record = try await ledger.recordDone(rotationID: record.id, oldStillValid: nil, actor: actor)
+                    record = try await ledger.recordDone(record.lease, revocation: nil, actor: actor)
+                    faults.reach("finish.after")
+                    await notify("rotation.done", record, detail: nil)
                     try machine.handle(.finished)
                 }
                 observe(record, "\(action)")
             } catch {
-                if let failed = try? await ledger.recordFailed(rotationID: record.id, message: "\(error)", actor: actor) {
+                if let failed = try? await ledger.recordFailed(record.lease, message: "\(error)", actor: actor) {
                     record = failed
                 }
                 let step = record.failedStep ?? record.resumeState
-                try? await ledger.journal(rotationID: record.id, step: step, target: nil, phase: .failed, detail: "\(error)")
+                try? await ledger.journal(record.lease, step: step, target: nil, phase: .failed, detail: "\(error)")
                 await notify("rotation.failed", record, detail: "\(error)")
                 throw RotationFailure(rotation: record, step: step, underlying: error)
             }
@@ -110,7 +112,7 @@ public struct RotationDriver: Sendable {
             reference = CredentialReference(issuerRef: nil, fingerprint: nil, idempotencyKey: record.idempotencyKey)
         }
         try await retry.run { try await adapters.issuer.delete(reference) }
-        let aborted = try await ledger.recordAborted(rotationID: record.id, actor: actor)
+        let aborted = try await ledger.recordAborted(record.lease, actor: actor)
         await notify("rotation.aborted", aborted, detail: nil)
         return aborted
     }
@@ -125,7 +127,7 @@ public struct RotationDriver: Sendable {
         faults.reach("create.during")
         let sealed = try custody.seal(issued.secret, rotationID: record.id, purpose: "new-secret")
         let updated = try await ledger.recordCreated(
-            rotationID: record.id, fingerprint: issued.secret.fingerprint, hint: issued.secret.hint, issuerRef: issued.issuerRef,
+            record.lease, fingerprint: issued.secret.fingerprint, hint: issued.secret.hint, issuerRef: issued.issuerRef,
             sealedSecret: sealed, actor: actor)
         faults.reach("create.after")
         return updated
@@ -137,7 +139,7 @@ public struct RotationDriver: Sendable {
         let previous = target.canReadBack ? try await retry.run { try await target.snapshot() } : nil
         faults.reach("snapshot.\(index).during")
         let sealed = try previous.map { try custody.seal($0, rotationID: record.id, purpose: "snapshot-\(index)") }
-        let updated = try await ledger.recordSnapshot(rotationID: record.id, targetIndex: index, sealedValue: sealed, actor: actor)
+        let updated = try await ledger.recordSnapshot(record.lease, targetIndex: index, sealedValue: sealed, actor: actor)
         faults.reach("snapshot.\(index).after")
         return updated
     }
@@ -149,7 +151,7 @@ public struct RotationDriver: Sendable {
         let secret = try newSecret(record)
         try await retry.run { try await target.deploy(secret) }
         faults.reach("deploy.\(index).during")
-        let updated = try await ledger.recordDeployed(rotationID: record.id, targetIndex: index, actor: actor)
+        let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, actor: actor)
         faults.reach("deploy.\(index).after")
         return updated
     }
@@ -172,7 +174,7 @@ public struct RotationDriver: Sendable {
         }
         faults.reach("verify.during")
         let graceUntil = record.emergency ? clock.now() : clock.now().addingTimeInterval(TimeInterval(record.grace.seconds))
-        let updated = try await ledger.recordVerified(rotationID: record.id, graceUntil: graceUntil, actor: actor)
+        let updated = try await ledger.recordVerified(record.lease, graceUntil: graceUntil, actor: actor)
         faults.reach("verify.after")
         return updated
     }
@@ -181,7 +183,7 @@ public struct RotationDriver: Sendable {
         var record = record
         if record.resumeState == .grace {
             // Recorded as its own transition: the point of no return, and the step's start.
-            record = try await ledger.recordDeleteStarting(rotationID: record.id, actor: actor)
+            record = try await ledger.recordDeleteStarting(record.lease, actor: actor)
         } else {
             try await started(record, .delete, target: nil)
         }
@@ -190,43 +192,57 @@ public struct RotationDriver: Sendable {
             try await retry.run { try await adapters.issuer.delete(Self.reference(to: oldVersion)) }
         } else {
             try await ledger.journal(
-                rotationID: record.id, step: .delete, target: nil, phase: .succeeded,
+                record.lease, step: .delete, target: nil, phase: .succeeded,
                 detail: "the key had no registered secret: delete the old credential at its provider by hand")
         }
         faults.reach("delete.during")
-        let updated = try await ledger.recordDeleted(rotationID: record.id, actor: actor)
+        let updated = try await ledger.recordDeleted(record.lease, actor: actor)
         faults.reach("delete.after")
         return updated
     }
 
     private func confirmRevocation(_ record: RotationRecord) async throws -> RotationRecord {
         faults.reach("confirm.before")
-        var stillValid: Bool?
+        var revocation: RevocationCheck?
         if let verifier = adapters.verifier, let oldSecret = try await previousSecret(record) {
-            // Some providers keep accepting a deleted key for a while: check until it is rejected.
-            do {
-                try await revocationChecks.run {
-                    guard case .accepted = try await verifier.verify(oldSecret) else { return }
-                    throw AdapterError(.retryable, adapter: "verifier \(verifier.name)", "the old secret is still accepted")
-                }
-                stillValid = false
-            } catch let error as AdapterError where error.kind == .unavailable {
-                stillValid = true
-            }
+            revocation = await checkRevoked(oldSecret, with: verifier)
         }
         faults.reach("confirm.during")
-        let updated = try await ledger.recordDone(rotationID: record.id, oldStillValid: stillValid, actor: actor)
-        if stillValid == true {
-            await notify("rotation.old_secret_still_valid", updated, detail: "the deleted credential is still accepted")
+        let updated = try await ledger.recordDone(record.lease, revocation: revocation, actor: actor)
+        faults.reach("confirm.after")
+        switch revocation {
+        case .accepted?: await notify("rotation.old_secret_still_valid", updated, detail: "the deleted credential is still accepted")
+        case .unconfirmed?: await notify("rotation.old_secret_unconfirmed", updated, detail: "the verifier could not be reached to confirm the deleted credential is rejected")
+        case .rejected?, nil: break
         }
         await notify("rotation.done", updated, detail: nil)
         return updated
     }
 
+    /// Checks that the old secret is rejected, retrying for a provider's revocation lag. Only an
+    /// answer counts: `accepted` when the verifier's last answer accepted it, `unconfirmed` when it
+    /// never answered (timeouts, 5xx), never a verdict it did not give.
+    private func checkRevoked(_ oldSecret: Secret, with verifier: any Verifier) async -> RevocationCheck {
+        var answered: RevocationCheck = .unconfirmed
+        do {
+            try await revocationChecks.run {
+                if case .rejected = try await verifier.verify(oldSecret) {
+                    answered = .rejected
+                    return
+                }
+                answered = .accepted
+                throw AdapterError(.retryable, adapter: "verifier \(verifier.name)", "the old secret is still accepted")
+            }
+        } catch {
+            // Every check failed: `answered` holds the last answer the verifier gave, if any.
+        }
+        return answered
+    }
+
     // MARK: Helpers
 
     private func started(_ record: RotationRecord, _ step: RotationState, target: String?) async throws {
-        try await ledger.journal(rotationID: record.id, step: step, target: target, phase: .started, detail: nil)
+        try await ledger.journal(record.lease, step: step, target: target, phase: .started, detail: nil)
     }
 
     private static func reference(to version: KeyVersion) -> CredentialReference {
@@ -257,7 +273,7 @@ public struct RotationDriver: Sendable {
                 try await notifier.notify(notice)
             } catch {
                 try? await ledger.journal(
-                    rotationID: record.id, step: record.resumeState, target: notifier.name, phase: .failed, detail: "notifier: \(error)")
+                    record.lease, step: record.resumeState, target: notifier.name, phase: .failed, detail: "notifier: \(error)")
             }
         }
     }

@@ -49,6 +49,24 @@ enum ExitStatus {
         }
     }
 
+    /// The exit code of a rotation that ended or waits for its grace: 2 when the old secret is still
+    /// accepted after delete, 1 when that could not be confirmed (the verifier was unreachable).
+    static func code(for rotation: RotationRecord) -> Int32 {
+        switch rotation.revocation {
+        case .accepted?: critical
+        case .unconfirmed?: failure
+        case .rejected?, nil: success
+        }
+    }
+
+    /// The worse of two outcomes, for a batch that exits with its worst: critical (2), then a
+    /// failure that needs an operator (1), then a service unavailable (69), then busy (75).
+    static func worse(_ first: Int32, _ second: Int32) -> Int32 {
+        let severity: [Int32] = [success, temporary, unavailable, usage, badInput, failure, critical]
+        let rank = { (code: Int32) in severity.firstIndex(of: code) ?? severity.count - 2 }
+        return rank(first) >= rank(second) ? first : second
+    }
+
     static func code(for category: KeyStoreError.Category) -> Int32 {
         switch category {
         case .invalidInput, .registryUnreadable: badInput

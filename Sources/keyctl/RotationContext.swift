@@ -9,10 +9,16 @@ extension GlobalOptions {
     func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) throws -> RotationCoordinator {
         let context = CommandContext.current
         let configuration = try loadConfiguration()
+        let faults: FaultInjection
+        do {
+            faults = try FaultInjection(environment: context.environment)
+        } catch {
+            throw CommandFailure(.usage, error.description)
+        }
         return RotationCoordinator(
             store: try openRegistry(),
             setup: RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock),
-            faults: FaultInjection(environment: context.environment),
+            faults: faults,
             retry: RetryPolicy(attempts: retryAttempts),
             actor: resolvedActor,
             observe: observe)
@@ -26,6 +32,13 @@ extension GlobalOptions {
 
 /// One line per rotation step, for terminals and logs alike.
 enum RotationProgress {
+    /// Prints the step's line: to `errors` when it is a warning (the old secret still accepted,
+    /// or not confirmed rejected), to `output` otherwise.
+    static func print(_ record: RotationRecord, _ step: String, output: any OutputSink, errors: any OutputSink) {
+        let warning = step == "confirmRevocation" && (record.revocation == .accepted || record.revocation == .unconfirmed)
+        (warning ? errors : output).line(line(record, step))
+    }
+
     static func line(_ record: RotationRecord, _ step: String) -> String {
         let what: String = switch step {
         case "began": "rotation \(record.id) started"
@@ -35,10 +48,11 @@ enum RotationProgress {
         case "verify": record.verifier.map { "verified with \($0)" } ?? "no verifier configured: not verified"
         case "delete": "deleted the old credential"
         case "confirmRevocation":
-            switch record.oldStillValid {
-            case true: "WARNING: the old secret is STILL ACCEPTED after delete; revoke it at the provider now"
-            case false: "confirmed the old secret is rejected"
-            default: "could not check the old secret (no earlier value was readable)"
+            switch record.revocation {
+            case .accepted?: "WARNING: the old secret is STILL ACCEPTED after delete; revoke it at the provider now"
+            case .unconfirmed?: "WARNING: could not confirm the old secret is rejected: the verifier could not be reached; check it by hand"
+            case .rejected?: "confirmed the old secret is rejected"
+            case nil: "could not check the old secret (no earlier value was readable)"
             }
         case "finish": "done"
         default: step

@@ -9,7 +9,7 @@ struct RotationDriverTests {
         let scenario = try await RotationScenario()
         let done = try await scenario.driver.run(try await scenario.begin())
         #expect(done.state == .done)
-        #expect(done.oldStillValid == false)
+        #expect(done.revocation == .rejected)
         #expect(done.sealedSecret == nil)
         #expect(try await scenario.expectRotated() == [])
         #expect(await scenario.provider.createCalls == 1)
@@ -104,9 +104,29 @@ struct RotationDriverTests {
         var scenario = try await RotationScenario()
         scenario.issuer = IssuerThatCannotRevoke(inner: FakeIssuer(provider: scenario.provider, failures: scenario.failures))
         let done = try await scenario.driver.run(try await scenario.begin())
-        #expect(done.oldStillValid == true)
+        #expect(done.revocation == .accepted)
         let events = try await scenario.detail().recentEvents
-        #expect(events.first?.details.contains("\"old_secret_rejected\":\"false\"") == true)
+        #expect(events.first?.details.contains("\"old_secret\":\"accepted\"") == true)
+    }
+
+    @Test func anUnreachableVerifierAfterDeleteIsUnconfirmedNotStillAccepted() async throws {
+        var scenario = try await RotationScenario()
+        scenario.verifier = VerifierUnreachableForOldSecret(inner: FakeVerifier(provider: scenario.provider, failures: scenario.failures), old: scenario.original)
+        let done = try await scenario.driver.run(try await scenario.begin())
+        #expect(done.state == .done)
+        #expect(done.revocation == .unconfirmed)
+        let events = try await scenario.detail().recentEvents
+        #expect(events.first?.details.contains("\"old_secret\":\"unconfirmed\"") == true)
+    }
+
+    @Test(arguments: ["create.before", "snapshot.0.during", "deploy.12.after", "confirm.after", "finish.before", "finish.after"])
+    func everyDocumentedFaultPointIsAccepted(point: String) throws {
+        _ = try FaultInjection(environment: ["KEYCTL_FAULT": point])
+    }
+
+    @Test(arguments: ["finish.during", "confirm.afterwards", "deploy.x.before", "deploy.+1.before", "snapshot.before", "crash"])
+    func anUnknownFaultPointIsRefused(point: String) {
+        #expect(throws: UnknownFaultPoint.self) { try FaultInjection(environment: ["KEYCTL_FAULT": point]) }
     }
 
     @Test func aCreateRepeatedAfterACrashReturnsTheSameCredential() async throws {
@@ -136,4 +156,17 @@ struct IssuerThatCannotRevoke: CredentialIssuer {
     let inner: FakeIssuer
     func create(_ request: CredentialRequest) async throws -> IssuedCredential { try await inner.create(request) }
     func delete(_ credential: CredentialReference) async throws {}
+}
+
+/// A verifier that answers for the new secret but times out for the old one, as a provider whose
+/// endpoint goes down right after the delete.
+struct VerifierUnreachableForOldSecret: Verifier {
+    let inner: FakeVerifier
+    let old: String
+    var name: String { inner.name }
+
+    func verify(_ secret: Secret) async throws -> VerificationOutcome {
+        if secret.revealText() == old { throw AdapterError(.retryable, adapter: "verifier \(name)", "timed out") }
+        return try await inner.verify(secret)
+    }
 }

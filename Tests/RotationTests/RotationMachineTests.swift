@@ -11,7 +11,7 @@ struct RotationMachineTests {
             emergency: false, grace: TimeSpan(seconds: 3600), graceUntil: graceUntil, issuer: "local",
             targets: (0..<targets).map { "t\($0)" }, verifier: verifier, idempotencyKey: "k", oldVersionID: "old",
             newVersionID: created ? "new" : nil, sealedSecret: nil, snapshotsTaken: snapshots, deployedCount: deployed, promoted: false,
-            oldStillValid: nil, actor: "a", startedAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), finishedAt: nil)
+            revocation: nil, actor: "a", startedAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), finishedAt: nil)
     }
 
     let now = Date(timeIntervalSince1970: 1_000_000)

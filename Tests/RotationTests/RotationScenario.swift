@@ -36,11 +36,13 @@ struct RotationScenario {
             retry: RetryPolicy(attempts: 2, sleep: { _ in }), revocationChecks: RetryPolicy(attempts: 2, sleep: { _ in }), actor: "test")
     }
 
-    func begin(grace: TimeSpan = TimeSpan(seconds: 0), emergency: Bool = false) async throws -> RotationRecord {
+    func begin(
+        grace: TimeSpan = TimeSpan(seconds: 0), emergency: Bool = false, owner: RotationOwner = FakeProcessTable.process(1)
+    ) async throws -> RotationRecord {
         try await test.registry.beginRotation(
             name: name, env: env,
             plan: RotationPlan(issuer: "fake", targets: targets.map(\.name), verifier: verifier?.name, grace: grace, emergency: emergency),
-            actor: "test")
+            owner: owner, lease: TimeSpan(seconds: 60), actor: "test")
     }
 
     func inFlight() async throws -> RotationRecord? { try await test.registry.rotationInFlight(name: name, env: env) }

@@ -47,7 +47,9 @@ struct Compromise: AsyncParsableCommand {
         guard rotate else { return }
         let errors = context.standardError
         let coordinator = try global.rotationCoordinator { record, step in errors.line(RotationProgress.line(record, step)) }
-        _ = try await coordinator.rotate(marked.name, marked.env, grace: nil, emergency: true)
+        let rotated = try await coordinator.rotate(marked.name, marked.env, grace: nil, emergency: true)
+        let code = ExitStatus.code(for: rotated)
+        if code != ExitStatus.success { throw ExitCode(code) }
     }
 }
 

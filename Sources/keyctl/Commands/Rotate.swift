@@ -48,9 +48,10 @@ struct Rotate: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext.current
         let output = context.standardOutput
+        let errors = context.standardError
         let many = overdue || all
         let coordinator = try global.rotationCoordinator { record, step in
-            if !many { output.line(RotationProgress.line(record, step)) }
+            if !many { RotationProgress.print(record, step, output: output, errors: errors) }
         }
         if many {
             try await rotateMany(coordinator)
@@ -72,7 +73,8 @@ struct Rotate: AsyncParsableCommand {
         if record.state == .grace, let until = record.graceUntil {
             output.line("\(name) (\(env)): the new secret is live; the old one stays valid until \(Timestamp.format(until)). `keyctl rotations finish` (cron) deletes it then")
         }
-        if record.oldStillValid == true { throw ExitCode(ExitStatus.critical) }
+        let code = ExitStatus.code(for: record)
+        if code != ExitStatus.success { throw ExitCode(code) }
     }
 
     /// Asks on a terminal before rotating a key in a production-like environment.
@@ -91,12 +93,12 @@ struct Rotate: AsyncParsableCommand {
             context.standardOutput.line(overdue ? "no overdue keys" : "no active keys in \(env!)")
             return
         }
-        let tally = RotationTally(total: keys.count, sink: context.standardOutput, live: context.outputIsTerminal)
+        let tally = RotationTally(total: keys.count, sink: context.standardOutput, errors: context.standardError, live: context.outputIsTerminal)
         try await coordinator.rotateMany(keys, concurrency: concurrency, emergency: emergency) { name, env, result in
             tally.record(name, env, result)
         }
         tally.finish()
-        if tally.failures > 0 { throw ExitCode(tally.worstExitCode) }
+        if tally.worstExitCode != ExitStatus.success { throw ExitCode(tally.worstExitCode) }
     }
 
     private func selectKeys(_ coordinator: RotationCoordinator) async throws -> [(KeyName, EnvironmentName)] {
@@ -118,18 +120,22 @@ struct Rotate: AsyncParsableCommand {
 }
 
 /// Counts a batch of rotations as they finish: a line per key, and a progress line on a terminal.
+/// The batch exits with the worst outcome of its rotations, as each would alone.
 final class RotationTally: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
     private let sink: any OutputSink
+    private let errors: any OutputSink
     private let live: Bool
     private var done = 0
     private(set) var failures = 0
-    private(set) var worstExitCode: Int32 = ExitStatus.failure
+    private(set) var warnings = 0
+    private(set) var worstExitCode: Int32 = ExitStatus.success
 
-    init(total: Int, sink: any OutputSink, live: Bool) {
+    init(total: Int, sink: any OutputSink, errors: any OutputSink, live: Bool) {
         self.total = total
         self.sink = sink
+        self.errors = errors
         self.live = live
     }
 
@@ -139,11 +145,17 @@ final class RotationTally: @unchecked Sendable {
             if live { sink.write("\r\u{1B}[K") }
             switch result {
             case .success(let record):
-                sink.line("\(name) (\(env)): \(record.state == .done ? "rotated" : "rotated, old secret valid until \(Timestamp.format(record.graceUntil ?? Date()))")")
+                sink.line("\(name) (\(env)): \(record.state == .done ? "rotated" : "rotated, old secret valid until \(record.graceUntil.map(Timestamp.format) ?? "the end of its grace")")")
+                let code = ExitStatus.code(for: record)
+                if code != ExitStatus.success {
+                    warnings += 1
+                    worstExitCode = ExitStatus.worse(worstExitCode, code)
+                    errors.line("keyctl: warning: \(RotationProgress.line(record, "confirmRevocation"))")
+                }
             case .failure(let error):
                 failures += 1
                 let (code, message) = ExitStatus.classify(error)
-                if code == ExitStatus.unavailable || worstExitCode == ExitStatus.failure { worstExitCode = code }
+                worstExitCode = ExitStatus.worse(worstExitCode, code)
                 sink.line("\(name) (\(env)): FAILED: \(message ?? "\(error)")")
             }
             if live { sink.write("[\(done)/\(total)] \(failures) failed") }
@@ -153,7 +165,8 @@ final class RotationTally: @unchecked Sendable {
     func finish() {
         lock.withLock {
             if live { sink.write("\r\u{1B}[K") }
-            sink.line("\(done - failures) of \(total) rotated, \(failures) failed")
+            let warned = warnings > 0 ? ", \(warnings) with the old secret not confirmed rejected (see above)" : ""
+            sink.line("\(done - failures) of \(total) rotated, \(failures) failed\(warned)")
         }
     }
 }

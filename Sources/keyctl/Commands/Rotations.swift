@@ -54,16 +54,22 @@ struct RotationsFinish: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext.current
         let output = context.standardOutput
-        let coordinator = try global.rotationCoordinator { record, step in output.line(RotationProgress.line(record, step)) }
-        var failed: [Int32] = []
+        let errors = context.standardError
+        let coordinator = try global.rotationCoordinator { record, step in
+            RotationProgress.print(record, step, output: output, errors: errors)
+        }
+        var worst = ExitStatus.success
         for (record, outcome) in try await coordinator.finishDue(now: context.clock.now()) {
-            if case .failure(let error) = outcome {
+            switch outcome {
+            case .success(let finished):
+                worst = ExitStatus.worse(worst, ExitStatus.code(for: finished))
+            case .failure(let error):
                 let (code, message) = ExitStatus.classify(error)
-                failed.append(code)
-                context.standardError.line("keyctl: error: \(record.keyName) (\(record.env)): \(message ?? "\(error)")")
+                worst = ExitStatus.worse(worst, code)
+                errors.line("keyctl: error: \(record.keyName) (\(record.env)): \(message ?? "\(error)")")
             }
         }
-        if let worst = failed.max() { throw ExitCode(worst == ExitStatus.unavailable ? worst : ExitStatus.failure) }
+        if worst != ExitStatus.success { throw ExitCode(worst) }
     }
 }
 
@@ -82,7 +88,11 @@ extension JSONWriter {
         key("issuer"); string(rotation.issuer)
         key("targets"); stringArray(commaSeparated: rotation.targets.joined(separator: ","))
         key("verifier"); string(rotation.verifier)
-        key("old_secret_still_valid"); bool(rotation.oldStillValid)
+        key("old_secret_still_valid"); bool(rotation.revocation.map { $0 == .accepted })
+        key("revocation"); string(rotation.revocation?.rawValue)
+        key("owner"); string(rotation.owner?.description)
+        key("owner_epoch"); integer(Int64(rotation.ownerEpoch))
+        key("lease_until"); timestamp(epochSeconds: rotation.leaseUntil.map(Timestamp.epochSeconds))
         key("actor"); string(rotation.actor)
         key("started_at"); timestamp(epochSeconds: Timestamp.epochSeconds(rotation.startedAt))
         key("finished_at"); timestamp(epochSeconds: rotation.finishedAt.map(Timestamp.epochSeconds))
