@@ -61,6 +61,11 @@ public enum KeyctlProcess {
             self.errors = errors
         }
 
+        public var pid: Int32 { process.processIdentifier }
+
+        /// Kills the process with SIGKILL, as `kill -9` would.
+        public func kill() { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
+
         public func wait() -> Result {
             let errorData = LockedBox<Data>()
             let reader = Thread { errorData.value = self.errors.fileHandleForReading.readDataToEndOfFile() }

@@ -33,6 +33,12 @@ public final class ProviderServer: @unchecked Sendable {
         _ = try await post("/admin/mode", ["mode": mode])
     }
 
+    /// How revocation behaves from now on: `ok`, `ignored` (deletes answered but not done) or
+    /// `unverifiable` (the application endpoint answers 503 for a key that is not valid).
+    public func setRevocationMode(_ mode: String) async throws {
+        _ = try await post("/admin/revocation", ["mode": mode])
+    }
+
     /// The admin token the REST admin API accepts.
     public static let adminToken = "admin-token-for-tests"
 

@@ -42,6 +42,7 @@ enum RotationProgress {
     static func line(_ record: RotationRecord, _ step: String) -> String {
         let what: String = switch step {
         case "began": "rotation \(record.id) started"
+        case "already done": "rotation \(record.id) had already completed; nothing to resume"
         case "create": "created the new credential"
         case let step where step.hasPrefix("snapshot"): "saved the current value of \(target(record, step))"
         case let step where step.hasPrefix("deploy"): "deployed to \(target(record, step))"

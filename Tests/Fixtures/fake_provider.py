@@ -15,6 +15,9 @@ A REST admin API like a commerce platform's, for keyctl's `http` issuer, behind
   DELETE /api/admin/api_keys/<id> -> 204, or 404 when there is no such key
   POST   /admin/mode        {"mode": "ok" | "garbage" | "slow" | "reject" | "error"}: how the
                             REST admin API answers from now on (for failure tests)
+  POST   /admin/revocation  {"mode": "ok" | "ignored" | "unverifiable"}: deletes and revokes are
+                            answered but not done (ignored), or /check answers 503 instead of 401
+                            for a key that is not valid (unverifiable)
 Prints the port on its first line of stdout, then serves until killed.
 """
 import hashlib
@@ -30,6 +33,7 @@ keys = {}          # id -> secret
 by_idempotency = {}
 ADMIN_TOKEN = "admin-token-for-tests"
 mode = "ok"
+revocation = "ok"
 next_id = [1000]
 
 
@@ -77,6 +81,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
             with lock:
                 ok = token in keys.values()
+            if not ok and revocation == "unverifiable":
+                return self.reply(503, {"errors": "unavailable"})
             return self.reply(200 if ok else 401, {"ok": ok})
         if self.path == "/admin/valid":
             with lock:
@@ -84,10 +90,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(404, {})
 
     def do_POST(self):
-        global mode
+        global mode, revocation
         request = self.body()
         if self.path == "/admin/mode":
             mode = request["mode"]
+            return self.reply(204)
+        if self.path == "/admin/revocation":
+            revocation = request["mode"]
             return self.reply(204)
         if self.path == "/api/admin/api_keys":
             if self.admin_api_refusal():
@@ -112,6 +121,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     by_idempotency[token] = key_id
                 return self.reply(201, {"id": key_id, "secret": keys[key_id]})
         if self.path == "/admin/revoke":
+            if revocation == "ignored":
+                return self.reply(204)
             with lock:
                 key_id = by_idempotency.get(request.get("idempotency_key") or "")
                 if key_id:
@@ -130,6 +141,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 gone = keys.pop(self.path.rsplit("/", 1)[1], None)
             return self.reply(204 if gone else 404, None if gone else {"errors": "Not Found"})
         if self.path.startswith("/admin/keys/"):
+            if revocation == "ignored":
+                return self.reply(204)
             with lock:
                 keys.pop(self.path.rsplit("/", 1)[1], None)
             return self.reply(204)

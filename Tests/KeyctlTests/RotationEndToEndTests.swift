@@ -29,7 +29,7 @@ struct RotationEndToEndTests {
     static let crashPoints = [
         "create.before", "create.during", "create.after", "snapshot.0.before", "snapshot.0.during", "snapshot.0.after",
         "deploy.0.before", "deploy.0.during", "deploy.0.after", "verify.before", "verify.during", "verify.after",
-        "delete.before", "delete.during", "delete.after", "confirm.before", "confirm.during",
+        "delete.before", "delete.during", "delete.after", "confirm.before", "confirm.during", "confirm.after",
     ]
 
     @Test(arguments: crashPoints)
@@ -129,6 +129,57 @@ struct RotationEndToEndTests {
         let report = try world.keyctl("report", "--format", "json")
         #expect(report.code == 2)
         #expect(report.stdout.contains("\"verify_failed\""))
+    }
+
+    @Test(arguments: ["finish.before", "finish.after"])
+    func withoutAVerifierTheFinishPointsFireAndResumeCompletes(point: String) async throws {
+        let world = try RotationWorld()
+        let config = try String(contentsOfFile: world.folder.file("keyctl.toml"), encoding: .utf8)
+        world.folder.write("keyctl.toml", config.replacingOccurrences(of: "verifier = \"app\"\n", with: ""))
+        let original = try await world.addKey("checkout")
+        let crashed = try world.keyctl("rotate", "checkout", "--env", "prod", "--yes", extra: ["KEYCTL_FAULT": point])
+        #expect(crashed.killed, "keyctl was not killed at \(point): \(crashed.stderr)")
+        let resumed = try world.keyctl("rotate", "checkout", "--env", "prod", "--resume")
+        #expect(resumed.code == 0, "\(point): \(resumed.stderr)")
+        #expect(try await world.problemsAfterRotation("checkout", original: original) == [])
+    }
+
+    @Test func anUnknownFaultPointIsAUsageErrorAndChangesNothing() async throws {
+        let world = try RotationWorld()
+        let original = try await world.addKey("checkout")
+        let refused = try world.keyctl("rotate", "checkout", "--env", "prod", "--yes", extra: ["KEYCTL_FAULT": "deploy.0.befor"])
+        #expect(refused.code == 64, "\(refused.stderr)")
+        #expect(refused.stderr.contains("names no crash point"))
+        #expect(world.deployedSecret("checkout") == original)
+        #expect(try world.keyctl("rotations", "--format", "json").stdout.contains("\"rotations\":[]"))
+    }
+
+    @Test func anOldSecretStillAcceptedMakesTheBatchExit2LikeASingleRotation() async throws {
+        let world = try RotationWorld()
+        for name in ["a", "b"] {
+            _ = try await world.addKey(name)
+            _ = try world.keyctl("update", name, "--env", "prod", "--rotated", "2020-01-01")
+        }
+        try await world.provider.setRevocationMode("ignored")
+        let batch = try world.keyctl("rotate", "--overdue", "--concurrency", "2")
+        #expect(batch.code == 2, "\(batch.stdout)\(batch.stderr)")
+        #expect(batch.stdout.contains("2 of 2 rotated, 0 failed, 2 with the old secret not confirmed rejected"))
+        #expect(batch.stderr.contains("STILL ACCEPTED"))
+    }
+
+    @Test func aVerifierUnreachableAfterDeleteIsUnconfirmedNotStillAccepted() async throws {
+        let world = try RotationWorld()
+        let original = try await world.addKey("checkout")
+        try await world.provider.setRevocationMode("unverifiable")
+        let rotated = try world.keyctl("rotate", "checkout", "--env", "prod", "--yes")
+        #expect(rotated.code == 1, "\(rotated.stderr)")
+        #expect(rotated.stderr.contains("could not confirm the old secret is rejected"))
+        #expect(!rotated.stderr.contains("STILL ACCEPTED"))
+        #expect(!rotated.stdout.contains("WARNING"))
+        let json = try world.keyctl("rotations", "--format", "json").stdout
+        #expect(json.contains("\"revocation\":\"unconfirmed\""))
+        #expect(json.contains("\"old_secret_still_valid\":false"))
+        #expect(try await world.problemsAfterRotation("checkout", original: original) == [])
     }
 
     @Test func rotateOverdueRotatesEveryOverdueKeyConcurrently() async throws {

@@ -39,6 +39,10 @@ final class RotationWorld: @unchecked Sendable {
             type = "exec"
             command = ["sh", "-c", "cat > /dev/null; sleep 2"]
 
+            [targets.blocking-hook]
+            type = "exec"
+            command = ["sh", "-c", "cat > /dev/null; i=0; while [ ! -f '\(folder.path)/release' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done"]
+
             [verifiers.app]
             type = "http"
             url = "\(verifierURL)"
@@ -47,6 +51,9 @@ final class RotationWorld: @unchecked Sendable {
 
             [keys.slow]
             targets = ["app-env", "slow-hook"]
+
+            [keys.blocked]
+            targets = ["app-env", "blocking-hook"]
             """)
     }
 
