@@ -31,12 +31,13 @@ struct RotationsList: AsyncParsableCommand {
             writer.newline()
             writer.flush()
         case .table:
-            var table = TextTable("ROTATION", "KEY", "ENV", "STATE", "STARTED", "GRACE UNTIL", "BY")
+            var table = TextTable("ROTATION", "KEY", "ENV", "STATE", "STARTED", "GRACE UNTIL", "BY", "DRIVEN BY")
             for rotation in rotations {
                 let state = rotation.state == .failed ? "failed at \(rotation.failedStep?.rawValue ?? "?")" : rotation.state.rawValue
                 table.add([
                     String(rotation.id.prefix(8)), rotation.keyName.rawValue, rotation.env.rawValue, state,
                     Timestamp.format(rotation.startedAt), rotation.graceUntil.map(Timestamp.format) ?? "-", rotation.actor,
+                    rotation.owner?.description ?? "-",
                 ])
             }
             context.standardOutput.write(table.isEmpty ? "no rotations\n" : table.render())
