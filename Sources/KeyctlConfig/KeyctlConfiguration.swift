@@ -89,7 +89,7 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     }
 
     /// Every name a binding uses must be defined.
-    private func checkReferences(root: TOMLTable, reader: ConfigReader) throws(ConfigError) {
+    private func checkReferences(root: ConfigTable, reader: ConfigReader) throws(ConfigError) {
         func check(_ binding: RotationBinding, line: Int) throws(ConfigError) {
             if let issuer = binding.issuer, issuers[issuer] == nil {
                 throw ConfigError(file: reader.file, line: line, problem: "no issuer '\(issuer)' is defined in [issuers]")
