@@ -160,15 +160,13 @@ struct ConfigReader {
         switch try kind(table, name, allowed: ["http", "exec"]) {
         case "http":
             try allowOnly(["type", "url", "method", "headers", "expect_status", "timeout_seconds", "ca_file"], in: table, tableName: name)
-            let urlEntry = try required("url", in: table, tableName: name)
-            let url = try string(urlEntry)
-            if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+            let url = try endpoint(required("url", in: table, tableName: name))
             let headers = try table["headers"].map(strings) ?? ["Authorization: Bearer {{secret}}"]
             for header in headers where !header.contains(":") {
                 throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
             }
             return .http(
-                url: url, method: try table["method"].map(string)?.uppercased() ?? "GET", headers: headers,
+                url: url, method: try table["method"].map(method) ?? "GET", headers: headers,
                 expectStatus: Int(try table["expect_status"].map { entry throws(ConfigError) in try integer(entry, in: 100...599) } ?? 200),
                 timeoutSeconds: try timeout(table, default: 10), caFile: try caFile(table))
         default:
@@ -182,9 +180,7 @@ struct ConfigReader {
         let table = try table(entry, tableName: name)
         _ = try kind(table, name, allowed: ["webhook"])
         try allowOnly(["type", "url", "secret", "previous_secret"], in: table, tableName: name)
-        let urlEntry = try required("url", in: table, tableName: name)
-        let url = try string(urlEntry)
-        if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+        let url = try endpoint(required("url", in: table, tableName: name))
         var secrets: [String] = []
         for key in ["secret", "previous_secret"] {
             guard let secretEntry = table[key] else { continue }
@@ -218,6 +214,22 @@ struct ConfigReader {
         return url
     }
 
+    /// An HTTP method such as GET, upper-cased.
+    func method(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
+        let method = try string(entry)
+        guard method.count <= 16, method.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw fail(entry.line, "'method' must be an HTTP method such as GET or POST")
+        }
+        return method.uppercased()
+    }
+
+    /// An AWS region such as eu-west-1.
+    func region(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
+        let region = try string(entry)
+        guard AWSConnection.isRegion(region) else { throw fail(entry.line, "'region' must be an AWS region such as eu-west-1, not '\(region)'") }
+        return region
+    }
+
     private func caFile(_ table: ConfigTable) throws(ConfigError) -> String? {
         try table["ca_file"].map(string)
     }
@@ -233,7 +245,7 @@ struct ConfigReader {
 
     func awsConnection(_ table: ConfigTable) throws(ConfigError) -> AWSConnection {
         AWSConnection(
-            region: try table["region"].map(string), endpoint: try table["endpoint"].map(endpoint), profile: try table["profile"].map(string),
+            region: try table["region"].map(region), endpoint: try table["endpoint"].map(endpoint), profile: try table["profile"].map(string),
             caFile: try caFile(table), timeoutSeconds: try timeout(table, default: 10))
     }
 
@@ -267,7 +279,7 @@ struct ConfigReader {
             throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
         }
         let template = RequestTemplate(
-            method: try table["method"].map(string)?.uppercased() ?? "POST", url: try endpoint(required("url", in: table, tableName: tableName)),
+            method: try table["method"].map(method) ?? "POST", url: try endpoint(required("url", in: table, tableName: tableName)),
             headers: headers, body: try table["body"].map(string))
         if let bodyEntry = table["body"] {
             let sample: [String: RequestTemplate.Value] = [
