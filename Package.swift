@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -43,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "KeyctlConfig",
-            dependencies: ["KeyStore", "Rotation", "Adapters"]
+            dependencies: ["KeyStore", "Rotation", "Adapters", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "keyctl",

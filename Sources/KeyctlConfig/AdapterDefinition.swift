@@ -39,6 +39,11 @@ public struct AWSConnection: Sendable, Equatable {
     public var profile: String?
     public var caFile: String?
     public var timeoutSeconds: Int64
+
+    /// Whether `name` has the shape of an AWS region: `eu-west-1`, `us-gov-east-1`.
+    public static func isRegion(_ name: String) -> Bool {
+        name.wholeMatch(of: /[a-z]{2}(-[a-z]+)+-[0-9]+/) != nil
+    }
 }
 
 /// A `type = "http"` issuer: a provider's REST admin API.

@@ -12,7 +12,7 @@ struct ConfigReader {
 
     func fail(_ line: Int, _ problem: String) -> ConfigError { ConfigError(file: file, line: line, problem: problem) }
 
-    func table(_ entry: TOMLTable.Entry, tableName: String) throws(ConfigError) -> TOMLTable {
+    func table(_ entry: ConfigTable.Entry, tableName: String) throws(ConfigError) -> ConfigTable {
         guard case .table(let table) = entry.value else {
             throw fail(entry.line, "\(tableName) must be a table, not \(entry.value.typeName)")
         }
@@ -20,32 +20,32 @@ struct ConfigReader {
     }
 
     /// The entries of a table of tables such as `[targets]`, each checked to be a table.
-    func tables(_ entry: TOMLTable.Entry?, tableName: String) throws(ConfigError) -> [TOMLTable.Entry] {
+    func tables(_ entry: ConfigTable.Entry?, tableName: String) throws(ConfigError) -> [ConfigTable.Entry] {
         guard let entry else { return [] }
         let container = try table(entry, tableName: tableName)
         for child in container.entries { _ = try table(child, tableName: "\(tableName.dropLast()).\(child.key)]") }
         return container.entries
     }
 
-    func allowOnly(_ keys: Set<String>, in table: TOMLTable, tableName: String) throws(ConfigError) {
+    func allowOnly(_ keys: Set<String>, in table: ConfigTable, tableName: String) throws(ConfigError) {
         if let unknown = table.entries.first(where: { !keys.contains($0.key) }) {
             throw fail(unknown.line, "unknown setting '\(unknown.key)' in \(tableName); expected one of: \(keys.sorted().joined(separator: ", "))")
         }
     }
 
-    func string(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+    func string(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
         guard case .string(let text) = entry.value, !text.isEmpty else { throw fail(entry.line, "'\(entry.key)' must be a non-empty string") }
         return text
     }
 
-    func integer(_ entry: TOMLTable.Entry, in range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
+    func integer(_ entry: ConfigTable.Entry, in range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
         guard case .integer(let number) = entry.value, range.contains(number) else {
             throw fail(entry.line, "'\(entry.key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
 
-    func strings(_ entry: TOMLTable.Entry) throws(ConfigError) -> [String] {
+    func strings(_ entry: ConfigTable.Entry) throws(ConfigError) -> [String] {
         guard case .array(let items) = entry.value else { throw fail(entry.line, "'\(entry.key)' must be an array of strings") }
         var result: [String] = []
         for item in items {
@@ -55,12 +55,12 @@ struct ConfigReader {
         return result
     }
 
-    func required(_ key: String, in table: TOMLTable, tableName: String) throws(ConfigError) -> TOMLTable.Entry {
+    func required(_ key: String, in table: ConfigTable, tableName: String) throws(ConfigError) -> ConfigTable.Entry {
         guard let entry = table[key] else { throw fail(table.line, "\(tableName) needs '\(key)'") }
         return entry
     }
 
-    func timeSpan(_ entry: TOMLTable.Entry, allowZero: Bool = false) throws(ConfigError) -> TimeSpan {
+    func timeSpan(_ entry: ConfigTable.Entry, allowZero: Bool = false) throws(ConfigError) -> TimeSpan {
         if allowZero, case .string(let text) = entry.value, ["0", "0m", "0h", "0d", "0s"].contains(text) { return TimeSpan(seconds: 0) }
         guard case .string(let text) = entry.value, let span = TimeSpan(text) else {
             throw fail(entry.line, "'\(entry.key)' must be a duration string such as \"90d\": \(TimeSpan.rule)")
@@ -68,21 +68,21 @@ struct ConfigReader {
         return span
     }
 
-    func policy(_ table: TOMLTable, base: RotationPolicy) throws(ConfigError) -> RotationPolicy {
+    func policy(_ table: ConfigTable, base: RotationPolicy) throws(ConfigError) -> RotationPolicy {
         var policy = base
         if let maxAge = table["max_age"] { policy.maxAge = try timeSpan(maxAge) }
         if let warnWindow = table["warn_window"] { policy.warnWindow = try timeSpan(warnWindow) }
         return policy
     }
 
-    func binding(_ table: TOMLTable) throws(ConfigError) -> RotationBinding {
+    func binding(_ table: ConfigTable) throws(ConfigError) -> RotationBinding {
         RotationBinding(
             issuer: try table["issuer"].map(string), targets: try table["targets"].map(strings),
             verifier: try table["verifier"].map(string), notifiers: try table["notifiers"].map(strings),
             grace: try table["grace"].map { entry throws(ConfigError) in TimeSpanSetting(seconds: try timeSpan(entry, allowZero: true).seconds) })
     }
 
-    private func command(_ table: TOMLTable, tableName: String) throws(ConfigError) -> [String] {
+    private func command(_ table: ConfigTable, tableName: String) throws(ConfigError) -> [String] {
         let entry = try required("command", in: table, tableName: tableName)
         let command = try strings(entry)
         guard !command.isEmpty else { throw fail(entry.line, "'command' must name a program: [\"/path/to/program\", \"arg\"]") }
@@ -92,18 +92,18 @@ struct ConfigReader {
         return command
     }
 
-    private func timeout(_ table: TOMLTable, default seconds: Int64) throws(ConfigError) -> Int64 {
+    private func timeout(_ table: ConfigTable, default seconds: Int64) throws(ConfigError) -> Int64 {
         try table["timeout_seconds"].map { entry throws(ConfigError) in try integer(entry, in: 1...3600) } ?? seconds
     }
 
-    private func kind(_ table: TOMLTable, _ tableName: String, allowed: [String]) throws(ConfigError) -> String {
+    private func kind(_ table: ConfigTable, _ tableName: String, allowed: [String]) throws(ConfigError) -> String {
         let entry = try required("type", in: table, tableName: tableName)
         let kind = try string(entry)
         guard allowed.contains(kind) else { throw fail(entry.line, "\(tableName) type must be one of: \(allowed.joined(separator: ", "))") }
         return kind
     }
 
-    func issuer(_ entry: TOMLTable.Entry) throws(ConfigError) -> IssuerDefinition {
+    func issuer(_ entry: ConfigTable.Entry) throws(ConfigError) -> IssuerDefinition {
         let name = "[issuers.\(entry.key)]"
         let table = try table(entry, tableName: name)
         switch try kind(table, name, allowed: ["local", "exec", "aws-iam", "http"]) {
@@ -121,7 +121,7 @@ struct ConfigReader {
         }
     }
 
-    func target(_ entry: TOMLTable.Entry) throws(ConfigError) -> TargetDefinition {
+    func target(_ entry: ConfigTable.Entry) throws(ConfigError) -> TargetDefinition {
         let name = "[targets.\(entry.key)]"
         let table = try table(entry, tableName: name)
         switch try kind(table, name, allowed: ["env-file", "exec", "vault", "aws-secretsmanager"]) {
@@ -154,21 +154,19 @@ struct ConfigReader {
         }
     }
 
-    func verifier(_ entry: TOMLTable.Entry) throws(ConfigError) -> VerifierDefinition {
+    func verifier(_ entry: ConfigTable.Entry) throws(ConfigError) -> VerifierDefinition {
         let name = "[verifiers.\(entry.key)]"
         let table = try table(entry, tableName: name)
         switch try kind(table, name, allowed: ["http", "exec"]) {
         case "http":
             try allowOnly(["type", "url", "method", "headers", "expect_status", "timeout_seconds", "ca_file"], in: table, tableName: name)
-            let urlEntry = try required("url", in: table, tableName: name)
-            let url = try string(urlEntry)
-            if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+            let url = try endpoint(required("url", in: table, tableName: name))
             let headers = try table["headers"].map(strings) ?? ["Authorization: Bearer {{secret}}"]
             for header in headers where !header.contains(":") {
                 throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
             }
             return .http(
-                url: url, method: try table["method"].map(string)?.uppercased() ?? "GET", headers: headers,
+                url: url, method: try table["method"].map(method) ?? "GET", headers: headers,
                 expectStatus: Int(try table["expect_status"].map { entry throws(ConfigError) in try integer(entry, in: 100...599) } ?? 200),
                 timeoutSeconds: try timeout(table, default: 10), caFile: try caFile(table))
         default:
@@ -177,14 +175,12 @@ struct ConfigReader {
         }
     }
 
-    func notifier(_ entry: TOMLTable.Entry) throws(ConfigError) -> NotifierDefinition {
+    func notifier(_ entry: ConfigTable.Entry) throws(ConfigError) -> NotifierDefinition {
         let name = "[notifiers.\(entry.key)]"
         let table = try table(entry, tableName: name)
         _ = try kind(table, name, allowed: ["webhook"])
         try allowOnly(["type", "url", "secret", "previous_secret"], in: table, tableName: name)
-        let urlEntry = try required("url", in: table, tableName: name)
-        let url = try string(urlEntry)
-        if let problem = EndpointRule.problem(with: url) { throw fail(urlEntry.line, problem) }
+        let url = try endpoint(required("url", in: table, tableName: name))
         var secrets: [String] = []
         for key in ["secret", "previous_secret"] {
             guard let secretEntry = table[key] else { continue }
@@ -201,7 +197,7 @@ struct ConfigReader {
     // MARK: Secret stores and providers
 
     /// An `env:VAR` or `file:PATH` reference; never the secret itself.
-    func reference(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+    func reference(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
         let reference = try string(entry)
         guard reference.hasPrefix("env:") || reference.hasPrefix("file:") else {
             throw fail(entry.line, "'\(entry.key)' must be a reference, env:VAR or file:PATH, never the secret itself")
@@ -210,7 +206,7 @@ struct ConfigReader {
     }
 
     /// A URL that may carry a secret: HTTPS, or plain HTTP to loopback. `{{placeholders}}` are allowed.
-    func endpoint(_ entry: TOMLTable.Entry) throws(ConfigError) -> String {
+    func endpoint(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
         let url = try string(entry)
         let sample = url.replacingOccurrences(of: "{{", with: "x").replacingOccurrences(of: "}}", with: "x")
             .replacingOccurrences(of: "{", with: "x").replacingOccurrences(of: "}", with: "x")
@@ -218,11 +214,27 @@ struct ConfigReader {
         return url
     }
 
-    private func caFile(_ table: TOMLTable) throws(ConfigError) -> String? {
+    /// An HTTP method such as GET, upper-cased.
+    func method(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
+        let method = try string(entry)
+        guard method.count <= 16, method.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw fail(entry.line, "'method' must be an HTTP method such as GET or POST")
+        }
+        return method.uppercased()
+    }
+
+    /// An AWS region such as eu-west-1.
+    func region(_ entry: ConfigTable.Entry) throws(ConfigError) -> String {
+        let region = try string(entry)
+        guard AWSConnection.isRegion(region) else { throw fail(entry.line, "'region' must be an AWS region such as eu-west-1, not '\(region)'") }
+        return region
+    }
+
+    private func caFile(_ table: ConfigTable) throws(ConfigError) -> String? {
         try table["ca_file"].map(string)
     }
 
-    func vault(_ table: TOMLTable, tableName: String) throws(ConfigError) -> VaultSettings {
+    func vault(_ table: ConfigTable, tableName: String) throws(ConfigError) -> VaultSettings {
         try allowOnly(["type", "address", "mount", "path", "field", "token", "namespace", "ca_file", "timeout_seconds"], in: table, tableName: tableName)
         return VaultSettings(
             address: try table["address"].map(endpoint), mount: try table["mount"].map(string) ?? "secret",
@@ -231,15 +243,15 @@ struct ConfigReader {
             caFile: try caFile(table), timeoutSeconds: try timeout(table, default: 10))
     }
 
-    func awsConnection(_ table: TOMLTable) throws(ConfigError) -> AWSConnection {
+    func awsConnection(_ table: ConfigTable) throws(ConfigError) -> AWSConnection {
         AWSConnection(
-            region: try table["region"].map(string), endpoint: try table["endpoint"].map(endpoint), profile: try table["profile"].map(string),
+            region: try table["region"].map(region), endpoint: try table["endpoint"].map(endpoint), profile: try table["profile"].map(string),
             caFile: try caFile(table), timeoutSeconds: try timeout(table, default: 10))
     }
 
-    func restIssuer(_ table: TOMLTable, tableName: String) throws(ConfigError) -> RESTIssuerSettings {
+    func restIssuer(_ table: ConfigTable, tableName: String) throws(ConfigError) -> RESTIssuerSettings {
         try allowOnly(["type", "create", "delete", "secret_pointer", "id_pointer", "credential", "timeout_seconds", "ca_file", "attempts"], in: table, tableName: tableName)
-        func pointer(_ entry: TOMLTable.Entry) throws(ConfigError) -> JSONPointer {
+        func pointer(_ entry: ConfigTable.Entry) throws(ConfigError) -> JSONPointer {
             guard case .string(let text) = entry.value, let pointer = JSONPointer(text) else {
                 throw fail(entry.line, "'\(entry.key)' must be a JSON pointer such as \"/api_key/secret\"")
             }
@@ -259,7 +271,7 @@ struct ConfigReader {
     }
 
     /// `[issuers.NAME.create]` or `.delete`: method, url, headers, body.
-    private func request(_ entry: TOMLTable.Entry, tableName: String) throws(ConfigError) -> RequestTemplate {
+    private func request(_ entry: ConfigTable.Entry, tableName: String) throws(ConfigError) -> RequestTemplate {
         let table = try self.table(entry, tableName: tableName)
         try allowOnly(["method", "url", "headers", "body"], in: table, tableName: tableName)
         let headers = try table["headers"].map(strings) ?? []
@@ -267,7 +279,7 @@ struct ConfigReader {
             throw fail(table["headers"]?.line ?? table.line, "header '\(header)' must be 'Name: value'")
         }
         let template = RequestTemplate(
-            method: try table["method"].map(string)?.uppercased() ?? "POST", url: try endpoint(required("url", in: table, tableName: tableName)),
+            method: try table["method"].map(method) ?? "POST", url: try endpoint(required("url", in: table, tableName: tableName)),
             headers: headers, body: try table["body"].map(string))
         if let bodyEntry = table["body"] {
             let sample: [String: RequestTemplate.Value] = [

@@ -17,6 +17,9 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     public var custodyKeyFile: String?
     /// The file this configuration came from, for error messages; nil for the defaults.
     public var file: String?
+    /// Where each table was written, by its name as messages show it (`[targets.vault-prod]`), so
+    /// that a problem found when the adapters are built still names its line.
+    public var tableLines: [String: Int] = [:]
 
     public init(policies: PolicyTable = PolicyTable()) {
         self.policies = policies
@@ -24,16 +27,19 @@ public struct KeyctlConfiguration: Sendable, Equatable {
 
     /// Reads and checks the file at `path`. Throws `ConfigError` naming the line of the first problem.
     public static func load(path: String) throws(ConfigError) -> KeyctlConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read at most one byte past the limit: the path may name something endless such as /dev/zero.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: TOMLSourceMap.maximumBytes + 1) ?? Data() else {
             throw ConfigError(file: path, line: 0, problem: "cannot read the config file (missing or not readable)")
         }
+        try? handle.close()
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: 0, problem: "the config file is not UTF-8 text")
         }
         return try KeyctlConfiguration(parsing: text, file: path)
     }
 
-    /// Parses the text of a config file; `file` is used in error messages.
+    /// Parses the text of a config file; `file` is used in error messages. Pure (it reads no file
+    /// and no environment), so it is the entry point for fuzzing the config parser.
     public init(parsing text: String, file: String) throws(ConfigError) {
         let root = try TOMLParser(file: file).parse(text)
         let reader = ConfigReader(file: file)
@@ -55,6 +61,7 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             try reader.allowOnly(ConfigReader.policyKeys.union(ConfigReader.bindingKeys), in: table, tableName: "[environments.\(entry.key)]")
             overrides[env] = try reader.policy(table, base: defaultPolicy)
             environmentBindings[entry.key] = try reader.binding(table)
+            tableLines["[environments.\(entry.key)]"] = entry.line
         }
         policies = PolicyTable(defaultPolicy: defaultPolicy, overrides: overrides)
 
@@ -62,19 +69,24 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             let table = try reader.table(rotation, tableName: "[rotation]")
             try reader.allowOnly(ConfigReader.bindingKeys.union(["custody_key_file"]), in: table, tableName: "[rotation]")
             defaultBinding = try reader.binding(table)
+            tableLines["[rotation]"] = rotation.line
             custodyKeyFile = try table["custody_key_file"].map(reader.string)
         }
         for entry in try reader.tables(root["issuers"], tableName: "[issuers]") {
             issuers[entry.key] = try reader.issuer(entry)
+            tableLines["[issuers.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["targets"], tableName: "[targets]") {
             targets[entry.key] = try reader.target(entry)
+            tableLines["[targets.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["verifiers"], tableName: "[verifiers]") {
             verifiers[entry.key] = try reader.verifier(entry)
+            tableLines["[verifiers.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["notifiers"], tableName: "[notifiers]") {
             notifiers[entry.key] = try reader.notifier(entry)
+            tableLines["[notifiers.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["keys"], tableName: "[keys]") {
             let parts = entry.key.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
@@ -84,12 +96,13 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             let table = try reader.table(entry, tableName: "[keys.\(entry.key)]")
             try reader.allowOnly(ConfigReader.bindingKeys, in: table, tableName: "[keys.\"\(entry.key)\"]")
             keyBindings[entry.key] = try reader.binding(table)
+            tableLines["[keys.\(entry.key)]"] = entry.line
         }
-        try checkReferences(root: root, reader: reader)
+        try checkReferences(reader: reader)
     }
 
     /// Every name a binding uses must be defined.
-    private func checkReferences(root: TOMLTable, reader: ConfigReader) throws(ConfigError) {
+    private func checkReferences(reader: ConfigReader) throws(ConfigError) {
         func check(_ binding: RotationBinding, line: Int) throws(ConfigError) {
             if let issuer = binding.issuer, issuers[issuer] == nil {
                 throw ConfigError(file: reader.file, line: line, problem: "no issuer '\(issuer)' is defined in [issuers]")
@@ -104,14 +117,20 @@ public struct KeyctlConfiguration: Sendable, Equatable {
                 throw ConfigError(file: reader.file, line: line, problem: "no notifier '\(notifier)' is defined in [notifiers]")
             }
         }
-        /// The line of `[parent.child]`, for errors about its settings.
-        func line(_ parent: String, _ child: String) -> Int {
-            guard case .table(let table)? = root[parent]?.value else { return 0 }
-            return table[child]?.line ?? 0
-        }
-        try check(defaultBinding, line: root["rotation"]?.line ?? 0)
-        for (env, binding) in environmentBindings { try check(binding, line: line("environments", env)) }
-        for (key, binding) in keyBindings { try check(binding, line: line("keys", key)) }
+        try check(defaultBinding, line: line(of: "[rotation]"))
+        for (env, binding) in environmentBindings.sorted(by: { $0.key < $1.key }) { try check(binding, line: line(of: "[environments.\(env)]")) }
+        for (key, binding) in keyBindings.sorted(by: { $0.key < $1.key }) { try check(binding, line: line(of: "[keys.\(key)]")) }
+    }
+
+    /// The line where the table named `tableName` (`[targets.vault-prod]`) was written; 0 if none.
+    public func line(of tableName: String) -> Int {
+        tableLines[tableName] ?? 0
+    }
+
+    /// The line of the most specific table that binds adapters to `name` in `env`:
+    /// `[keys."NAME@ENV"]`, `[keys.NAME]`, `[environments.ENV]`, then `[rotation]`; 0 if none does.
+    public func bindingLine(for name: KeyName, in env: EnvironmentName) -> Int {
+        ["[keys.\(name)@\(env)]", "[keys.\(name)]", "[environments.\(env)]", "[rotation]"].lazy.map(line(of:)).first { $0 > 0 } ?? 0
     }
 
     /// The adapters bound to `name` in `env`: `[rotation]`, then `[environments.ENV]`, then

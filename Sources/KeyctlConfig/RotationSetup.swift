@@ -23,11 +23,12 @@ public struct RotationSetup: Sendable {
     /// The plan for rotating `name` in `env`. Throws `ConfigError` when no issuer or no target is bound.
     public func plan(for name: KeyName, in env: EnvironmentName, grace: TimeSpan?, emergency: Bool) throws(ConfigError) -> RotationPlan {
         let binding = configuration.binding(for: name, in: env)
+        let line = configuration.bindingLine(for: name, in: env)
         guard let issuer = binding.issuer else {
-            throw ConfigError(file: file, line: 0, problem: "no issuer for \(name)@\(env): set issuer in [rotation], [environments.\(env)] or [keys.\(name)]")
+            throw ConfigError(file: file, line: line, problem: "no issuer for \(name)@\(env): set issuer in [rotation], [environments.\(env)] or [keys.\(name)]")
         }
         guard let targets = binding.targets, !targets.isEmpty else {
-            throw ConfigError(file: file, line: 0, problem: "no deploy target for \(name)@\(env): set targets in [keys.\(name)] or [keys.\"\(name)@\(env)\"]")
+            throw ConfigError(file: file, line: line, problem: "no deploy target for \(name)@\(env): set targets in [keys.\(name)] or [keys.\"\(name)@\(env)\"]")
         }
         let graceSpan = emergency ? TimeSpan(seconds: 0) : (grace ?? binding.grace.map { TimeSpan(seconds: $0.seconds) } ?? Self.defaultGrace)
         return RotationPlan(issuer: issuer, targets: targets, verifier: binding.verifier, grace: graceSpan, emergency: emergency)
@@ -38,7 +39,9 @@ public struct RotationSetup: Sendable {
         try adapters(issuer: rotation.issuer, targets: rotation.targets, verifier: rotation.verifier, rotation.keyName, rotation.env)
     }
 
-    /// The adapters `plan` names; building them checks the configuration before anything starts.
+    /// The adapters `plan` names. Building them checks everything the configuration and the
+    /// environment must provide (addresses, regions, URLs, CA files, credentials), so that a mistake
+    /// is found before a credential is created; a `ConfigError` names the adapter's table and line.
     public func adapters(for plan: RotationPlan, _ name: KeyName, _ env: EnvironmentName) throws -> RotationAdapters {
         try adapters(issuer: plan.issuer, targets: plan.targets, verifier: plan.verifier, name, env)
     }
@@ -55,11 +58,12 @@ public struct RotationSetup: Sendable {
     /// The first deploy target and the verifier bound to the key, for `keyctl verify`.
     public func verification(for name: KeyName, in env: EnvironmentName) throws -> (target: any DeployTarget, verifier: any Verifier) {
         let binding = configuration.binding(for: name, in: env)
+        let line = configuration.bindingLine(for: name, in: env)
         guard let targetName = binding.targets?.first else {
-            throw ConfigError(file: file, line: 0, problem: "no deploy target for \(name)@\(env) to read its current secret from")
+            throw ConfigError(file: file, line: line, problem: "no deploy target for \(name)@\(env) to read its current secret from")
         }
         guard let verifierName = binding.verifier else {
-            throw ConfigError(file: file, line: 0, problem: "no verifier for \(name)@\(env): set verifier in [keys.\(name)]")
+            throw ConfigError(file: file, line: line, problem: "no verifier for \(name)@\(env): set verifier in [keys.\(name)]")
         }
         return (try target(targetName, name, env), try verifier(verifierName, name, env))
     }
@@ -79,6 +83,27 @@ public struct RotationSetup: Sendable {
         text.replacingOccurrences(of: "{name}", with: name.rawValue).replacingOccurrences(of: "{env}", with: env.rawValue)
     }
 
+    /// A problem with the adapter defined in `table` (`[targets.vault-prod]`), at that table's line.
+    private func problem(in table: String, _ problem: String) -> ConfigError {
+        ConfigError(file: file, line: configuration.line(of: table), problem: problem)
+    }
+
+    /// A CA file is read only when a request is made, which for a target is after the credential
+    /// was created; so it is checked here.
+    private func checkCAFile(_ path: String?, in table: String) throws(ConfigError) {
+        guard let path else { return }
+        guard let data = FileManager.default.contents(atPath: path), String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw problem(in: table, "\(table) ca_file '\(path)' cannot be read or holds no PEM certificate")
+        }
+    }
+
+    /// `url` once `{name}` and `{env}` are filled in, checked again: only now is its host known.
+    private func endpoint(_ url: String, _ name: KeyName, _ env: EnvironmentName, in table: String) throws(ConfigError) -> String {
+        let expanded = expand(url, name, env)
+        if let problem = EndpointRule.problem(with: expanded) { throw self.problem(in: table, "\(table) \(problem)") }
+        return expanded
+    }
+
     private func undefined(_ kind: String, _ adapter: String) -> ConfigError {
         ConfigError(file: file, line: 0, problem: "no \(kind) '\(adapter)' is defined (a rotation in flight still uses it: restore it or abort)")
     }
@@ -88,11 +113,13 @@ public struct RotationSetup: Sendable {
         case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
         case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
         case .awsIAM(let user, let connection):
+            try checkCAFile(connection.caFile, in: "[issuers.\(adapter)]")
             return IAMAccessKeyIssuer(
                 name: adapter, user: expand(user, name, env), endpoint: connection.endpoint ?? "https://iam.amazonaws.com",
                 credentials: try AWSCredentials.load(environment: environment, profile: connection.profile, adapter: "issuer \(adapter)"),
                 caFile: connection.caFile, timeoutSeconds: connection.timeoutSeconds, clock: clock)
         case .http(let settings):
+            try checkCAFile(settings.caFile, in: "[issuers.\(adapter)]")
             return RESTIssuer(
                 name: adapter, create: settings.create, delete: settings.delete, secretPointer: settings.secretPointer, idPointer: settings.idPointer,
                 credential: try SecretReference.resolve(settings.credential, environment: environment), timeoutSeconds: settings.timeoutSeconds,
@@ -108,16 +135,19 @@ public struct RotationSetup: Sendable {
         case .exec(let command, let timeout, let inEnvironment):
             return ExecTarget(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment)
         case .vault(let settings):
+            let table = "[targets.\(adapter)]"
             guard let address = settings.address ?? environment["VAULT_ADDR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-                throw ConfigError(file: file, line: 0, problem: "[targets.\(adapter)] has no 'address' and VAULT_ADDR is not set")
+                throw problem(in: table, "\(table) has no 'address' and VAULT_ADDR is not set: set one of them to the Vault server's URL")
             }
-            if let problem = EndpointRule.problem(with: address) { throw ConfigError(file: file, line: 0, problem: "VAULT_ADDR \(problem)") }
+            if settings.address == nil, let problem = EndpointRule.problem(with: address) { throw self.problem(in: table, "\(table) uses VAULT_ADDR, but \(problem)") }
+            try checkCAFile(settings.caFile, in: table)
             return VaultKVTarget(
                 name: adapter, address: address, mount: settings.mount, path: expand(settings.path, name, env), field: expand(settings.field, name, env),
                 token: try SecretReference.resolve(settings.token, environment: environment), namespace: settings.namespace,
                 caFile: settings.caFile, timeoutSeconds: settings.timeoutSeconds)
         case .awsSecretsManager(let secretID, let field, let connection):
             let region = try region(connection, adapter)
+            try checkCAFile(connection.caFile, in: "[targets.\(adapter)]")
             return SecretsManagerTarget(
                 name: adapter, secretID: expand(secretID, name, env), field: field.map { expand($0, name, env) },
                 endpoint: connection.endpoint ?? "https://secretsmanager.\(region).amazonaws.com", region: region,
@@ -127,11 +157,18 @@ public struct RotationSetup: Sendable {
         }
     }
 
-    /// The configured region, else `AWS_REGION`, else `AWS_DEFAULT_REGION`.
-    private func region(_ connection: AWSConnection, _ adapter: String) throws -> String {
-        let fromEnvironment = [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty }
-        guard let region = connection.region ?? fromEnvironment else {
-            throw ConfigError(file: file, line: 0, problem: "no AWS region for [targets.\(adapter)]: set 'region', or AWS_REGION")
+    /// The configured region (checked when the file was read), else `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, checked here.
+    private func region(_ connection: AWSConnection, _ adapter: String) throws(ConfigError) -> String {
+        let table = "[targets.\(adapter)]"
+        if let region = connection.region { return region }
+        guard let (variable, region) = [("AWS_REGION", environment["AWS_REGION"]), ("AWS_DEFAULT_REGION", environment["AWS_DEFAULT_REGION"])]
+            .compactMap({ name, value in value.flatMap { $0.isEmpty ? nil : (name, $0) } }).first
+        else {
+            throw problem(in: table, "no AWS region for \(table): set 'region', or AWS_REGION")
+        }
+        guard AWSConnection.isRegion(region) else {
+            throw problem(in: table, "\(table) uses \(variable), but '\(region)' is not an AWS region such as eu-west-1")
         }
         return region
     }
@@ -143,7 +180,8 @@ public struct RotationSetup: Sendable {
                 let colon = header.firstIndex(of: ":")!
                 return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
-            return HTTPVerifier(name: adapter, url: expand(url, name, env), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout, caFile: caFile)
+            try checkCAFile(caFile, in: "[verifiers.\(adapter)]")
+            return HTTPVerifier(name: adapter, url: try endpoint(url, name, env, in: "[verifiers.\(adapter)]"), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout, caFile: caFile)
         case .exec(let command, let timeout):
             return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
         case nil: throw undefined("verifier", adapter)

@@ -99,8 +99,9 @@ struct StoreAdapterConfigurationTests {
     }
 
     @Test func adaptersAreBuiltWithTheirCredentialsResolved() throws {
+        // A CA file is read when the adapter is built; this one does not exist here.
         let configuration = try KeyctlConfiguration(
-            parsing: example + "\n[rotation]\nissuer = \"shop\"\ntargets = [\"vault\", \"sm\"]\n[keys.admin]\nissuer = \"iam\"\ntargets = [\"vault\"]\n", file: "keyctl.toml")
+            parsing: example.replacingOccurrences(of: "ca_file = \"/etc/ssl/vault-ca.pem\"", with: "") + "\n[rotation]\nissuer = \"shop\"\ntargets = [\"vault\", \"sm\"]\n[keys.admin]\nissuer = \"iam\"\ntargets = [\"vault\"]\n", file: "keyctl.toml")
         let environment = ["SHOP_ADMIN_TOKEN": "shpat_admin", "VAULT_TOKEN": "hvs.x", "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s", "HOME": "/nonexistent"]
         let setup = RotationSetup(configuration: configuration, environment: environment, clock: ManualClock("2026-11-29"))
         let adminPlan = try setup.plan(for: KeyName("admin")!, in: EnvironmentName("prod")!, grace: nil, emergency: false)
