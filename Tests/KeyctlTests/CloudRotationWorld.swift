@@ -34,9 +34,12 @@ final class CloudRotationWorld: @unchecked Sendable {
     /// The secret registered before the rotation, and its id at the issuer.
     private(set) var original = ""
     private(set) var originalID = ""
+    /// The aws-iam issuer's `deactivate` setting; nil: not set (the default).
+    let deactivate: String?
 
-    init(_ setup: CloudSetup) throws {
+    init(_ setup: CloudSetup, deactivate: String? = nil) throws {
         self.setup = setup
+        self.deactivate = deactivate
         services = try LoopbackServices.shared()
         provider = try ProviderServer()
         issuerProxy = try ToggleProxy(to: setup == .awsIAM ? services.motoURL : provider.url)
@@ -57,6 +60,7 @@ final class CloudRotationWorld: @unchecked Sendable {
             user = "\(tag)-{name}"
             endpoint = "\(issuerProxy.url)"
             timeout_seconds = 3
+            \(deactivate.map { "deactivate = \"\($0)\"" } ?? "")
             """
             : """
             [issuers.keys]
