@@ -1,3 +1,4 @@
+import Foundation
 import Rotation
 
 extension SecretsManagerTarget {
@@ -5,7 +6,7 @@ extension SecretsManagerTarget {
     /// (`DescribeSecret`) and is not scheduled for deletion, and that its current value is a string
     /// keyctl can deploy to (with `json_field`, a JSON object whose field, if present, is a string).
     public func preflight() async throws {
-        if try await client.describe()["DeletedDate"] != nil {
+        if let deleted = try await client.describe()["DeletedDate"], !(deleted is NSNull) {
             throw AdapterError(
                 .needsOperator, adapter: "target \(name)",
                 "secret \(client.secretID) is scheduled for deletion: restore it (`aws secretsmanager restore-secret --secret-id \(client.secretID)`) or point 'secret_id' at a live secret")

@@ -50,10 +50,7 @@ public struct SecretsManagerTarget: DeployTarget {
             try await clearPending()
             return
         }
-        let value = try replacing(current.value, with: secret, id: issuerRef)
-        // The token is derived from the value, so a deploy retried after a crash re-puts the same version.
-        let pending = try await client.put(value, token: Self.requestToken(value), stages: ["AWSPENDING"])
-        try await client.moveStage("AWSCURRENT", to: pending, from: current.id)
+        try await makeCurrent(try replacing(current.value, with: secret, id: issuerRef), instead: current)
         try await clearPending()
     }
 
@@ -73,8 +70,7 @@ public struct SecretsManagerTarget: DeployTarget {
             {
                 try await client.moveStage("AWSCURRENT", to: priorID, from: current.id)
             } else {
-                let value = try replacing(current.value, with: previous, id: issuerRef)
-                _ = try await client.put(value, token: Self.requestToken(value), stages: ["AWSCURRENT"])
+                try await makeCurrent(try replacing(current.value, with: previous, id: issuerRef), instead: current)
             }
         }
         try await clearPending()
@@ -87,6 +83,13 @@ public struct SecretsManagerTarget: DeployTarget {
             throw AdapterError(.needsOperator, adapter: "target \(name)", "secret \(client.secretID) does not exist in this region: create it first (keyctl does not create secrets)")
         }
         return current
+    }
+
+    /// Adds a version holding `value`, staged `AWSPENDING`, and moves `AWSCURRENT` to it from `current`.
+    /// The version's token is derived from the value, so a call retried after a crash re-puts the same version.
+    private func makeCurrent(_ value: String, instead current: SecretsManagerClient.Version) async throws {
+        let pending = try await client.put(value, token: Self.requestToken(value), stages: ["AWSPENDING"])
+        try await client.moveStage("AWSCURRENT", to: pending, from: current.id)
     }
 
     private func clearPending() async throws {
