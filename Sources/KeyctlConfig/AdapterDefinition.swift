@@ -5,7 +5,7 @@ import Adapters
 public enum IssuerDefinition: Sendable, Equatable {
     case local(prefix: String)
     case exec(command: [String], timeoutSeconds: Double)
-    case awsIAM(user: String, connection: AWSConnection)
+    case awsIAM(user: String, deactivation: IAMKeyDeactivation, connection: AWSConnection)
     case http(RESTIssuerSettings)
 }
 
@@ -13,7 +13,7 @@ public enum TargetDefinition: Sendable, Equatable {
     case envFile(path: String, variable: String)
     case exec(command: [String], timeoutSeconds: Double, secretInEnvironment: Bool)
     case vault(VaultSettings)
-    case awsSecretsManager(secretID: String, jsonField: String?, connection: AWSConnection)
+    case awsSecretsManager(secretID: String, jsonField: String?, idField: String?, connection: AWSConnection)
 }
 
 /// A `type = "vault"` target: one field of a KV version 2 secret.

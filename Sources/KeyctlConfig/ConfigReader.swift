@@ -111,8 +111,12 @@ struct ConfigReader {
             try allowOnly(["type", "prefix"], in: table, tableName: name)
             return .local(prefix: try table["prefix"].map(string) ?? "sk_")
         case "aws-iam":
-            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "user"]), in: table, tableName: name)
-            return .awsIAM(user: try string(required("user", in: table, tableName: name)), connection: try awsConnection(table))
+            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "user", "deactivate"]), in: table, tableName: name)
+            let deactivation = try table["deactivate"].map { entry throws(ConfigError) in
+                guard let value = IAMKeyDeactivation(rawValue: try string(entry)) else { throw fail(entry.line, "'deactivate' must be \"at-verify\" or \"at-delete\"") }
+                return value
+            }
+            return .awsIAM(user: try string(required("user", in: table, tableName: name)), deactivation: deactivation ?? .atVerify, connection: try awsConnection(table))
         case "http":
             return .http(try restIssuer(table, tableName: name))
         default:
@@ -128,9 +132,13 @@ struct ConfigReader {
         case "vault":
             return .vault(try vault(table, tableName: name))
         case "aws-secretsmanager":
-            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "secret_id", "json_field"]), in: table, tableName: name)
+            try allowOnly(ConfigReader.awsConnectionKeys.union(["type", "secret_id", "json_field", "id_field"]), in: table, tableName: name)
+            let (jsonField, idField) = (try table["json_field"].map(string), try table["id_field"].map(string))
+            if let idEntry = table["id_field"], jsonField == nil || jsonField == idField {
+                throw fail(idEntry.line, "'id_field' needs 'json_field', a different field of the same JSON secret")
+            }
             return .awsSecretsManager(
-                secretID: try string(required("secret_id", in: table, tableName: name)), jsonField: try table["json_field"].map(string),
+                secretID: try string(required("secret_id", in: table, tableName: name)), jsonField: jsonField, idField: idField,
                 connection: try awsConnection(table))
         case "env-file":
             try allowOnly(["type", "path", "variable"], in: table, tableName: name)

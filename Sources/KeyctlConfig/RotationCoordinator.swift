@@ -54,13 +54,15 @@ public struct RotationCoordinator: Sendable {
         try await rotate(name, env, grace: grace, emergency: emergency, custody: setup.custody())
     }
 
-    /// Builds the adapters before beginning, so that a configuration mistake changes nothing,
-    /// and drives the rotation with those same adapters.
+    /// Builds the adapters and checks the targets before beginning, so that a configuration
+    /// mistake or a target that cannot take a secret changes nothing, and drives the rotation with
+    /// those same adapters.
     private func rotate(
         _ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool, custody: SecretCustody
     ) async throws -> RotationRecord {
         let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
         let adapters = try setup.adapters(for: plan, name, env)
+        try await adapters.preflight(retry: retry)
         let record = try await ownership.begin(name, env, plan: plan, actor: actor)
         observe(record, "began")
         return try await ownership.holding(record.lease) { try await driver(adapters: adapters, custody: custody).run(record) }

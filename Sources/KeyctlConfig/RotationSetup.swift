@@ -112,10 +112,10 @@ public struct RotationSetup: Sendable {
         switch configuration.issuers[adapter] {
         case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
         case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
-        case .awsIAM(let user, let connection):
+        case .awsIAM(let user, let deactivation, let connection):
             try checkCAFile(connection.caFile, in: "[issuers.\(adapter)]")
             return IAMAccessKeyIssuer(
-                name: adapter, user: expand(user, name, env), endpoint: connection.endpoint ?? "https://iam.amazonaws.com",
+                name: adapter, user: expand(user, name, env), deactivation: deactivation, endpoint: connection.endpoint ?? "https://iam.amazonaws.com",
                 credentials: try AWSCredentials.load(environment: environment, profile: connection.profile, adapter: "issuer \(adapter)"),
                 caFile: connection.caFile, timeoutSeconds: connection.timeoutSeconds, clock: clock)
         case .http(let settings):
@@ -145,11 +145,11 @@ public struct RotationSetup: Sendable {
                 name: adapter, address: address, mount: settings.mount, path: expand(settings.path, name, env), field: expand(settings.field, name, env),
                 token: try SecretReference.resolve(settings.token, environment: environment), namespace: settings.namespace,
                 caFile: settings.caFile, timeoutSeconds: settings.timeoutSeconds)
-        case .awsSecretsManager(let secretID, let field, let connection):
+        case .awsSecretsManager(let secretID, let field, let idField, let connection):
             let region = try region(connection, adapter)
             try checkCAFile(connection.caFile, in: "[targets.\(adapter)]")
             return SecretsManagerTarget(
-                name: adapter, secretID: expand(secretID, name, env), field: field.map { expand($0, name, env) },
+                name: adapter, secretID: expand(secretID, name, env), field: field.map { expand($0, name, env) }, idField: idField.map { expand($0, name, env) },
                 endpoint: connection.endpoint ?? "https://secretsmanager.\(region).amazonaws.com", region: region,
                 credentials: try AWSCredentials.load(environment: environment, profile: connection.profile, adapter: "target \(adapter)"),
                 caFile: connection.caFile, timeoutSeconds: connection.timeoutSeconds, clock: clock)

@@ -89,7 +89,8 @@ public struct RotationDriver: Sendable {
     public func abort(_ record: RotationRecord) async throws -> RotationRecord {
         let plan = try RotationMachine(record: record).abortPlan(snapshotsTaken: record.snapshotsTaken)
         let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
-        if let old = detail.versions.first(where: { $0.id == record.oldVersionID }) {
+        let old = detail.versions.first { $0.id == record.oldVersionID }
+        if let old {
             try await retry.run { try await adapters.issuer.reactivate(Self.reference(to: old)) }
         }
         let sealedSnapshots = try await ledger.snapshots(rotationID: record.id)
@@ -101,7 +102,7 @@ public struct RotationDriver: Sendable {
         for index in plan.restoreTargets {
             let target = adapters.targets[index]
             let value = target.canReadBack ? previous[index] : oldSecret
-            try await retry.run { try await target.restore(value) }
+            try await retry.run { try await target.restore(value, issuerRef: old?.issuerRef) }
             observe(record, "restored \(target.name)")
         }
         let reference: CredentialReference
@@ -149,7 +150,9 @@ public struct RotationDriver: Sendable {
         try await started(record, .deploy, target: target.name)
         faults.reach("deploy.\(index).before")
         let secret = try newSecret(record)
-        try await retry.run { try await target.deploy(secret) }
+        let issuerRef = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
+            .versions.first { $0.id == record.newVersionID }?.issuerRef
+        try await retry.run { try await target.deploy(secret, issuerRef: issuerRef) }
         faults.reach("deploy.\(index).during")
         let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, actor: actor)
         faults.reach("deploy.\(index).after")

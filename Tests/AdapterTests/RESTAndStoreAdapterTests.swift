@@ -65,6 +65,11 @@ struct StoreAdapterConfigurationTests {
         type = "aws-iam"
         user = "{name}-{env}"
 
+        [issuers.iam-late]
+        type = "aws-iam"
+        user = "ci"
+        deactivate = "at-delete"
+
         [targets.vault]
         type = "vault"
         address = "https://vault.example.com:8200"
@@ -79,6 +84,12 @@ struct StoreAdapterConfigurationTests {
         json_field = "api_key"
         region = "eu-west-1"
         profile = "rotation"
+
+        [targets.sm-iam]
+        type = "aws-secretsmanager"
+        secret_id = "ci/{name}"
+        json_field = "aws_secret_access_key"
+        id_field = "aws_access_key_id"
         """
 
     @Test func readsEveryStoreAndProviderSetting() throws {
@@ -88,13 +99,17 @@ struct StoreAdapterConfigurationTests {
         #expect(shop.delete.uses("id"))
         #expect(shop.attempts == 3)
         #expect(shop.credential == "env:SHOP_ADMIN_TOKEN")
-        #expect(configuration.issuers["iam"] == .awsIAM(user: "{name}-{env}", connection: AWSConnection(region: nil, endpoint: nil, profile: nil, caFile: nil, timeoutSeconds: 10)))
+        #expect(configuration.issuers["iam"] == .awsIAM(user: "{name}-{env}", deactivation: .atVerify, connection: AWSConnection(region: nil, endpoint: nil, profile: nil, caFile: nil, timeoutSeconds: 10)))
+        guard case .awsIAM(_, .atDelete, _)? = configuration.issuers["iam-late"] else { Issue.record("deactivate not read"); return }
+        guard case .awsSecretsManager(_, "aws_secret_access_key", "aws_access_key_id", _)? = configuration.targets["sm-iam"] else {
+            Issue.record("id_field not read"); return
+        }
         guard case .vault(let vault)? = configuration.targets["vault"] else { Issue.record("no vault target"); return }
         #expect(vault.token == "env:VAULT_TOKEN")
         #expect(vault.mount == "secret")
         #expect(vault.caFile == "/etc/ssl/vault-ca.pem")
         #expect(configuration.targets["sm"] == .awsSecretsManager(
-            secretID: "prod/{name}", jsonField: "api_key",
+            secretID: "prod/{name}", jsonField: "api_key", idField: nil,
             connection: AWSConnection(region: "eu-west-1", endpoint: nil, profile: "rotation", caFile: nil, timeoutSeconds: 10)))
     }
 
@@ -121,6 +136,9 @@ struct StoreAdapterConfigurationTests {
         ("[targets.v]\ntype = \"vault\"\npath = \"a\"\n", 1, "needs 'field'"),
         ("[targets.s]\ntype = \"aws-secretsmanager\"\n", 1, "needs 'secret_id'"),
         ("[issuers.i]\ntype = \"aws-iam\"\nuser = \"u\"\nregionn = \"x\"\n", 4, "unknown setting 'regionn'"),
+        ("[issuers.i]\ntype = \"aws-iam\"\nuser = \"u\"\ndeactivate = \"later\"\n", 4, "'deactivate' must be \"at-verify\" or \"at-delete\""),
+        ("[targets.s]\ntype = \"aws-secretsmanager\"\nsecret_id = \"x\"\nid_field = \"id\"\n", 4, "'id_field' needs 'json_field'"),
+        ("[targets.s]\ntype = \"aws-secretsmanager\"\nsecret_id = \"x\"\njson_field = \"k\"\nid_field = \"k\"\n", 5, "a different field"),
         ("[issuers.h]\ntype = \"http\"\ncredential = \"env:T\"\nsecret_pointer = \"/s\"\n[issuers.h.create]\nurl = \"https://p.example.com/k\"\nbody = '{\"name\": \"{{name}}\"}'\n[issuers.h.delete]\nurl = \"https://p.example.com/k\"\n", 7, "must be JSON once"),
         ("[issuers.h]\ntype = \"http\"\ncredential = \"env:T\"\nsecret_pointer = \"/s\"\n[issuers.h.create]\nurl = \"https://p.example.com/k\"\n[issuers.h.delete]\nurl = \"https://p.example.com/k/{{id}}\"\n", 1, "needs 'id_pointer'"),
         ("[issuers.h]\ntype = \"http\"\ncredential = \"env:T\"\nsecret_pointer = \"s\"\n[issuers.h.create]\nurl = \"https://p.example.com/k\"\n[issuers.h.delete]\nurl = \"https://p.example.com/k\"\n", 4, "JSON pointer"),
@@ -165,7 +183,7 @@ struct StoreAdapterTests {
         let services = try LoopbackServices.shared()
         let name = "unit-\(UUID().uuidString.prefix(8))"
         let target = SecretsManagerTarget(
-            name: "sm", secretID: name, field: nil, endpoint: services.motoURL, region: "us-east-1",
+            name: "sm", secretID: name, field: nil, idField: nil, endpoint: services.motoURL, region: "us-east-1",
             credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: try Secret(reading: "testing")), caFile: nil, timeoutSeconds: 5,
             clock: SystemClock())
         let missing = await #expect(throws: AdapterError.self) { try await target.snapshot() }

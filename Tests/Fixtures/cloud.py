@@ -3,6 +3,7 @@
 (installed with moto), so that tests check AWS state through another client than keyctl's.
 
   cloud.py ENDPOINT sm-create NAME VALUE    create a secret
+  cloud.py ENDPOINT sm-delete NAME          schedule a secret for deletion (recoverable for 7 days)
   cloud.py ENDPOINT iam-user NAME           create a user with one access key -> {"id", "secret"}
   cloud.py ENDPOINT iam-key NAME            add an access key to a user -> {"id"}
   cloud.py ENDPOINT state SECRET USER       -> {"current": value, "stages": {version: [stages]},
@@ -20,6 +21,8 @@ iam = session.client("iam", endpoint_url=endpoint)
 
 if command == "sm-create":
     sm.create_secret(Name=args[0], SecretString=args[1])
+elif command == "sm-delete":
+    sm.delete_secret(SecretId=args[0], RecoveryWindowInDays=7)
 elif command == "iam-user":
     iam.create_user(UserName=args[0])
     key = iam.create_access_key(UserName=args[0])["AccessKey"]

@@ -98,6 +98,22 @@ struct CloudRotationTests {
         #expect(try await world.problemsAfterAbort() == [])
     }
 
+    @Test func underDeactivateAtDeleteTheOldIAMKeyStaysActiveThroughGraceAndIsDeletedAfter() async throws {
+        let world = try CloudRotationWorld(.awsIAM, deactivate: "at-delete")
+        try await world.addKey()
+        let started = try world.keyctl("rotate", "checkout", "--env", "prod", "--grace", "1h", "--yes")
+        #expect(started.code == 0, "\(started.stderr)")
+        let keys = try world.accessKeys()
+        #expect(keys.count == 2)
+        #expect(keys.values.allSatisfy { $0 == "Active" }, "\(keys)")
+        let aborted = try world.keyctl("rotate", "checkout", "--env", "prod", "--abort")
+        #expect(aborted.code == 0, "\(aborted.stderr)")
+        #expect(try await world.problemsAfterAbort() == [])
+        let rotated = try world.keyctl("rotate", "checkout", "--env", "prod", "--yes")
+        #expect(rotated.code == 0, "\(rotated.stderr)")
+        #expect(try await world.problemsAfterRotation() == [])
+    }
+
     @Test(arguments: ["garbage", "slow", "reject", "error"])
     func aProviderAnsweringBadlyFailsWith69AfterRetries(mode: String) async throws {
         let world = try CloudRotationWorld(.vault)

@@ -34,9 +34,12 @@ final class CloudRotationWorld: @unchecked Sendable {
     /// The secret registered before the rotation, and its id at the issuer.
     private(set) var original = ""
     private(set) var originalID = ""
+    /// The aws-iam issuer's `deactivate` setting; nil: not set (the default).
+    let deactivate: String?
 
-    init(_ setup: CloudSetup) throws {
+    init(_ setup: CloudSetup, deactivate: String? = nil) throws {
         self.setup = setup
+        self.deactivate = deactivate
         services = try LoopbackServices.shared()
         provider = try ProviderServer()
         issuerProxy = try ToggleProxy(to: setup == .awsIAM ? services.motoURL : provider.url)
@@ -57,6 +60,7 @@ final class CloudRotationWorld: @unchecked Sendable {
             user = "\(tag)-{name}"
             endpoint = "\(issuerProxy.url)"
             timeout_seconds = 3
+            \(deactivate.map { "deactivate = \"\($0)\"" } ?? "")
             """
             : """
             [issuers.keys]
@@ -93,6 +97,7 @@ final class CloudRotationWorld: @unchecked Sendable {
             type = "aws-secretsmanager"
             secret_id = "\(tag)/{name}"
             json_field = "\(field)"
+            \(setup == .awsIAM ? "id_field = \"aws_access_key_id\"" : "")
             endpoint = "\(storeProxy.url)"
             region = "us-east-1"
             timeout_seconds = 3
@@ -144,7 +149,9 @@ final class CloudRotationWorld: @unchecked Sendable {
             originalID = key["id"] as? String ?? ""
             original = key["secret"] as? String ?? ""
         }
-        let document = try JSONSerialization.data(withJSONObject: [field: original, "other": "keep"])
+        var fields = [field: original, "other": "keep"]
+        if setup == .awsIAM { fields["aws_access_key_id"] = originalID }
+        let document = try JSONSerialization.data(withJSONObject: fields)
         if setup == .vault {
             try await baoWrite(document)
         } else {
@@ -243,6 +250,9 @@ final class CloudRotationWorld: @unchecked Sendable {
             if keys.count != 1 || currentID == nil || keys[currentID!] != "Active" {
                 problems.append("IAM holds \(keys), not just the registered new key, active")
             }
+            if try await storedDocument()["aws_access_key_id"] as? String != currentID {
+                problems.append("the secret's access key id is not the new key's")
+            }
         }
         if setup != .vault {
             let staged = try stagedValues()
@@ -267,6 +277,7 @@ final class CloudRotationWorld: @unchecked Sendable {
         case .awsIAM:
             let keys = try accessKeys()
             if keys != [originalID: "Active"] { problems.append("IAM holds \(keys), not just the original key, active") }
+            if document["aws_access_key_id"] as? String != originalID { problems.append("the secret's access key id is not the original") }
         }
         if setup != .vault, try stagedValues()["AWSPENDING"] != nil { problems.append("AWSPENDING is left on a version") }
         let shown = try keyctl("show", "checkout", "--env", "prod", "--format", "json").stdout

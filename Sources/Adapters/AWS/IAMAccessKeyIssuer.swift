@@ -3,18 +3,24 @@ import KeyStore
 import Rotation
 
 /// Issues IAM access keys for one user: the secret access key is the secret, the access key id
-/// the issuer's id. IAM allows two keys per user, so a rotation creates the second, the old one is
-/// made inactive once the new one is verified (and active again if the rotation is aborted), and
-/// deleted after the grace period. A user that already has two keys is refused.
+/// the issuer's id. IAM allows two keys per user, so a rotation creates the second, and the old one
+/// is deleted after the grace period. With `deactivation` `.atVerify` the old key is made inactive
+/// once the new one is verified (and active again if the rotation is aborted); with `.atDelete` it
+/// stays active until it is deleted. A user that already has two keys is refused.
 ///
 /// IAM has no idempotent create. Before creating, keyctl tags the user `keyctl-rotation` with the
 /// rotation's idempotency key and the ids of the keys that existed; a create retried after a crash
 /// (or an abort) finds the key the lost attempt made, whose secret nobody ever saw, and deletes it.
 public struct IAMAccessKeyIssuer: CredentialIssuer {
     let client: IAMClient
+    let deactivation: IAMKeyDeactivation
     static let markerTag = "keyctl-rotation"
 
-    public init(name: String, user: String, endpoint: String, credentials: AWSCredentials, caFile: String?, timeoutSeconds: Int64, clock: any WallClock) {
+    public init(
+        name: String, user: String, deactivation: IAMKeyDeactivation, endpoint: String, credentials: AWSCredentials, caFile: String?,
+        timeoutSeconds: Int64, clock: any WallClock
+    ) {
+        self.deactivation = deactivation
         let call = HTTPCall(adapter: "issuer \(name)", timeoutSeconds: timeoutSeconds, caFile: caFile)
         let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "iam")
         client = IAMClient(endpoint: AWSEndpoint(call: call, url: endpoint, signer: signer, clock: clock), user: user)
@@ -70,10 +76,14 @@ public struct IAMAccessKeyIssuer: CredentialIssuer {
         try await client.deleteAccessKey(try await accessKeyID(of: credential))
     }
 
+    /// Makes the old key inactive; does nothing under `.atDelete`.
     public func deactivate(_ credential: CredentialReference) async throws {
+        guard deactivation == .atVerify else { return }
         try await client.setStatus(try await accessKeyID(of: credential), active: false)
     }
 
+    /// Makes the old key active again, whatever `deactivation` is now (it may have been changed
+    /// while the rotation was in flight); a key that is already active stays so.
     public func reactivate(_ credential: CredentialReference) async throws {
         let id = try await accessKeyID(of: credential)
         if try await client.accessKeys().contains(where: { $0.id == id }) {

@@ -27,10 +27,15 @@ struct SecretsManagerClient: Sendable {
         return Version(id: id, value: value)
     }
 
+    /// `DescribeSecret`'s answer: the secret's metadata, such as `VersionIdsToStages` and, once the
+    /// secret is scheduled for deletion, `DeletedDate`. Throws when the secret does not exist.
+    func describe() async throws -> [String: Any] {
+        try await perform("DescribeSecret", ["SecretId": secretID], allowNotFound: false) ?? [:]
+    }
+
     /// Every version id with its staging labels.
     func stages() async throws -> [String: [String]] {
-        let answer = try await perform("DescribeSecret", ["SecretId": secretID], allowNotFound: false) ?? [:]
-        return answer["VersionIdsToStages"] as? [String: [String]] ?? [:]
+        try await describe()["VersionIdsToStages"] as? [String: [String]] ?? [:]
     }
 
     /// Adds a version carrying `stages`; the same `token` with the same value is the same version.

@@ -6,18 +6,21 @@ import Rotation
 /// Deploys to an AWS Secrets Manager secret the way Secrets Manager's own rotation does: the new
 /// value goes in as a version staged `AWSPENDING`, then `AWSCURRENT` moves to it (Secrets Manager
 /// puts `AWSPREVIOUS` on the version it left) and `AWSPENDING` is cleared. With `field` the secret
-/// is a JSON object and only that field changes; without, the whole string is the key.
+/// is a JSON object and only that field changes; without, the whole string is the key. With
+/// `idField` too, that field holds the issuer's id for the key (an IAM access key id) and changes with it.
 /// The secret must exist: keyctl does not create secrets (their policy and KMS key are the owner's).
 public struct SecretsManagerTarget: DeployTarget {
     public let name: String
     let client: SecretsManagerClient
     let field: String?
+    let idField: String?
 
     public var canReadBack: Bool { true }
 
-    public init(name: String, secretID: String, field: String?, endpoint: String, region: String, credentials: AWSCredentials, caFile: String?, timeoutSeconds: Int64, clock: any WallClock) {
+    public init(name: String, secretID: String, field: String?, idField: String?, endpoint: String, region: String, credentials: AWSCredentials, caFile: String?, timeoutSeconds: Int64, clock: any WallClock) {
         self.name = name
         self.field = field
+        self.idField = idField
         let call = HTTPCall(adapter: "target \(name)", timeoutSeconds: timeoutSeconds, caFile: caFile)
         let signer = SigV4Signer(credentials: credentials, region: region, service: "secretsmanager")
         client = SecretsManagerClient(endpoint: AWSEndpoint(call: call, url: endpoint, signer: signer, clock: clock), secretID: secretID)
@@ -32,31 +35,42 @@ public struct SecretsManagerTarget: DeployTarget {
     }
 
     public func deploy(_ secret: Secret) async throws {
+        try await deploy(secret, issuerRef: nil)
+    }
+
+    /// Deploys `secret` and, with `idField`, `issuerRef` beside it in the same version.
+    public func deploy(_ secret: Secret, issuerRef: String?) async throws {
+        if let idField, issuerRef == nil {
+            throw AdapterError(
+                .needsOperator, adapter: "target \(name)",
+                "'id_field' (\(idField)) is set but the issuer gave the new key no id to put there: use it with an issuer that gives one (aws-iam), or remove it")
+        }
         let current = try await current()
-        if let held = try extract(current.value), held.isEqual(to: secret) {
+        if try holds(current.value, secret, id: issuerRef) {
             try await clearPending()
             return
         }
-        let value = try replacing(current.value, with: secret)
-        // The token is derived from the value, so a deploy retried after a crash re-puts the same version.
-        let pending = try await client.put(value, token: Self.requestToken(value), stages: ["AWSPENDING"])
-        try await client.moveStage("AWSCURRENT", to: pending, from: current.id)
+        try await makeCurrent(try replacing(current.value, with: secret, id: issuerRef), instead: current)
         try await clearPending()
     }
 
-    /// Makes `previous` current again: by moving `AWSCURRENT` back to the `AWSPREVIOUS` version
-    /// when that holds it, else by adding a version that does.
     public func restore(_ previous: Secret?) async throws {
+        try await restore(previous, issuerRef: nil)
+    }
+
+    /// Makes `previous` (and, with `idField`, the old key's id `issuerRef`) current again: by moving
+    /// `AWSCURRENT` back to the `AWSPREVIOUS` version when that holds them, else by adding a version
+    /// that does. Without `issuerRef` the id field is left as the version found holds it.
+    public func restore(_ previous: Secret?, issuerRef: String?) async throws {
         let current = try await current()
-        if !Self.same(try extract(current.value), previous) {
+        if try !holds(current.value, previous, id: issuerRef) {
             let stages = try await client.stages()
             if let priorID = stages.first(where: { $0.value.contains("AWSPREVIOUS") })?.key,
-               let prior = try await client.value(versionID: priorID), Self.same(try extract(prior.value), previous)
+               let prior = try await client.value(versionID: priorID), try holds(prior.value, previous, id: issuerRef)
             {
                 try await client.moveStage("AWSCURRENT", to: priorID, from: current.id)
             } else {
-                let value = try replacing(current.value, with: previous)
-                _ = try await client.put(value, token: Self.requestToken(value), stages: ["AWSCURRENT"])
+                try await makeCurrent(try replacing(current.value, with: previous, id: issuerRef), instead: current)
             }
         }
         try await clearPending()
@@ -64,11 +78,18 @@ public struct SecretsManagerTarget: DeployTarget {
 
     // MARK: Values
 
-    private func current() async throws -> SecretsManagerClient.Version {
+    func current() async throws -> SecretsManagerClient.Version {
         guard let current = try await client.value(stage: "AWSCURRENT") else {
             throw AdapterError(.needsOperator, adapter: "target \(name)", "secret \(client.secretID) does not exist in this region: create it first (keyctl does not create secrets)")
         }
         return current
+    }
+
+    /// Adds a version holding `value`, staged `AWSPENDING`, and moves `AWSCURRENT` to it from `current`.
+    /// The version's token is derived from the value, so a call retried after a crash re-puts the same version.
+    private func makeCurrent(_ value: String, instead current: SecretsManagerClient.Version) async throws {
+        let pending = try await client.put(value, token: Self.requestToken(value), stages: ["AWSPENDING"])
+        try await client.moveStage("AWSCURRENT", to: pending, from: current.id)
     }
 
     private func clearPending() async throws {
@@ -84,14 +105,24 @@ public struct SecretsManagerTarget: DeployTarget {
         return try Secret(bytes: Array(text.utf8))
     }
 
-    /// The secret's string with the key replaced (or, for nil, the field removed); other fields kept.
-    func replacing(_ value: String, with secret: Secret?) throws -> String {
+    /// Whether the secret's string holds `secret` and, when `id` is given and there is an
+    /// `idField`, that id beside it.
+    func holds(_ value: String, _ secret: Secret?, id: String?) throws -> Bool {
+        guard Self.same(try extract(value), secret) else { return false }
+        guard let idField, let id else { return true }
+        return try object(value)[idField] as? String == id
+    }
+
+    /// The secret's string with the key replaced (or, for nil, the field removed) and, when `id` is
+    /// given and there is an `idField`, the id too; other fields kept.
+    func replacing(_ value: String, with secret: Secret?, id: String?) throws -> String {
         guard let field else {
             guard let secret else { throw AdapterError(.needsOperator, adapter: "target \(name)", "a plain string secret cannot be emptied") }
             return secret.revealText()
         }
         var object = try object(value)
         object[field] = secret?.revealText()
+        if let idField, let id { object[idField] = id }
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 

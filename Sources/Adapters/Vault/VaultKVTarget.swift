@@ -11,6 +11,11 @@ public struct VaultKVTarget: DeployTarget {
     public let name: String
     let call: HTTPCall
     let dataURL: String
+    /// `https://vault.example.com:8200/v1/`, for the `sys/` and `auth/` checks of `preflight`.
+    let apiURL: String
+    /// The mount and the secret's data path within Vault, without slashes around: `secret`, `secret/data/apps/checkout`.
+    let mount: String
+    let dataPath: String
     let field: String
     let path: String
     let token: Secret
@@ -29,7 +34,10 @@ public struct VaultKVTarget: DeployTarget {
         call = HTTPCall(adapter: "target \(name)", timeoutSeconds: timeoutSeconds, caFile: caFile)
         let base = address.hasSuffix("/") ? String(address.dropLast()) : address
         let trim: (String) -> String = { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
-        dataURL = "\(base)/v1/\(trim(mount))/data/\(trim(path))"
+        apiURL = "\(base)/v1/"
+        self.mount = trim(mount)
+        dataPath = "\(trim(mount))/data/\(trim(path))"
+        dataURL = apiURL + dataPath
     }
 
     /// The secret's fields and the version they were read at (0: no secret there yet).
@@ -68,7 +76,7 @@ public struct VaultKVTarget: DeployTarget {
 
     // MARK: HTTP
 
-    private var headers: [(String, String)] {
+    var headers: [(String, String)] {
         var headers = [("X-Vault-Token", token.revealText()), ("X-Vault-Request", "true")]
         if let namespace { headers.append(("X-Vault-Namespace", namespace)) }
         return headers
