@@ -15,7 +15,9 @@ struct AuditCheckpointFile: Sendable {
     func append(
         _ next: ((checkpoint: AuditCheckpoint, line: String)?) async throws -> AuditCheckpoint?
     ) async throws -> AuditCheckpoint? {
-        try KeyFile.createFolder((path as NSString).deletingLastPathComponent)
+        let folder = (path as NSString).deletingLastPathComponent
+        try KeyFile.createFolder(folder)
+        let existed = FileManager.default.fileExists(atPath: path)
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw KeyFile.failure("cannot open the audit checkpoint file \(path)") }
         defer { close(descriptor) }
@@ -34,15 +36,27 @@ struct AuditCheckpointFile: Sendable {
         guard let checkpoint = try await next(previous) else { return nil }
         try KeyFile.writeAll(Array((checkpoint.line + "\n").utf8), to: descriptor, name: path)
         guard fsync(descriptor) == 0 else { throw KeyFile.failure("cannot flush the audit checkpoint file \(path) to disk") }
+        if !existed { KeyFile.syncFolder(folder) }
         return checkpoint
     }
 
-    /// Every non-empty line, in order; nil when the file does not exist. Throws `KeyStoreError`
-    /// (`failed`) when it exists but cannot be read.
+    /// Every non-empty line, in order, read under a shared lock (never half an appended line);
+    /// nil when the file does not exist. Throws `KeyStoreError` (`failed`) when it cannot be read.
     func lines() throws(KeyStoreError) -> [String]? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KeyStoreError(.failed, "cannot read the audit checkpoint file \(path): check its permissions")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw KeyFile.failure("cannot read the audit checkpoint file \(path)")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        while flock(descriptor, LOCK_SH) != 0 {
+            guard errno == EINTR else { throw KeyFile.failure("cannot lock the audit checkpoint file \(path)") }
+        }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw KeyStoreError(.failed, "cannot read the audit checkpoint file \(path): \(error.localizedDescription)")
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
