@@ -22,7 +22,8 @@ public struct AuditAnchor: Sendable {
     /// Signs a checkpoint of `chain`'s current head with `key` and appends it (and sends it to
     /// syslog when configured). With `onlyIfChanged`, writes nothing and returns nil when the last
     /// checkpoint already records that head. Throws `KeyStoreError` when the registry cannot be
-    /// read, the file cannot be written, or its checkpoints are signed by another key.
+    /// read, the file cannot be written, its checkpoints are signed by another key, or the
+    /// registry no longer holds the last checkpointed head (never signs over a rewritten log).
     public func checkpoint(
         of chain: any AuditChainReader, key: AuditSigningKey, at now: Date, onlyIfChanged: Bool
     ) async throws -> AuditCheckpoint? {
@@ -34,6 +35,12 @@ public struct AuditAnchor: Sendable {
                     "the checkpoints in \(path) are signed by \(previous.checkpoint.keyID) but the audit signing key is \(key.verificationKey.keyID): restore that key (KEYCTL_AUDIT_KEY or its key file), or move \(path) aside to start a new checkpoint chain")
             }
             let head = try await chain.auditHead()
+            if let last = previous?.checkpoint, last.head.events > 0,
+               try await chain.auditHashes(at: [last.head.events])[last.head.events] != last.head.hash {
+                throw KeyStoreError(
+                    .failed,
+                    "the registry no longer holds the head that checkpoint \(last.seq) in \(path) records (event \(last.head.events)): the audit log was rewritten or truncated; no checkpoint was written, run `keyctl audit verify`")
+            }
             if onlyIfChanged, previous?.checkpoint.head == head { return nil }
             return try AuditCheckpoint.signed(head: head, at: now, following: previous, key: key)
         }

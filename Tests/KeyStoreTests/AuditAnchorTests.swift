@@ -193,6 +193,14 @@ struct AuditAnchorTests {
         #expect(try world.lines().count == 1)
     }
 
+    @Test func noCheckpointIsSignedOverATruncatedLog() async throws {
+        let world = try await World()
+        try await world.checkpoint()
+        try world.tamper("DELETE FROM audit_events WHERE seq > 3")
+        await #expect(throws: KeyStoreError.self) { try await world.checkpoint() }
+        #expect(try world.lines().count == 1)
+    }
+
     @Test func keyAndCheckpointFilesAreCreatedPrivate() async throws {
         let world = try await World()
         try await world.checkpoint()
