@@ -86,6 +86,15 @@ struct AuditAnchorCommandTests {
         #expect(checkpoint.stderr.contains("KEYCTL_AUDIT_CHECKPOINTS"))
     }
 
+    @Test func aFailedCommandThatRecordedEventsIsCheckpointedToo() async throws {
+        let cli = await anchoredHarness()
+        _ = await cli.run("add", "a", "--env", "prod", "--scopes", "*")
+        let result = await cli.run("compromise", "a", "--env", "prod", "--reason", "leak", "--rotate")
+        #expect(result.code != 0)
+        #expect(await cli.eventCount() == 2)
+        #expect(checkpointLines(cli).last?.contains("\"event_count\":2") == true)
+    }
+
     @Test func aCheckpointThatCannotBeWrittenFailsTheCommandLoudly() async throws {
         var cli = await anchoredHarness()
         cli.environment["KEYCTL_AUDIT_CHECKPOINTS"] = cli.folder.write("not-a-folder", "") + "/checkpoints.jsonl"
