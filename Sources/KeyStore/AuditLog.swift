@@ -33,7 +33,7 @@ extension AuditEvent {
     }
 }
 
-extension SQLiteKeyRegistry {
+extension SQLiteKeyRegistry: AuditChainReader {
     public func forEachAuditEvent(matching filter: AuditFilter, _ body: (AuditEvent) throws -> Void) async throws {
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -51,6 +51,35 @@ extension SQLiteKeyRegistry {
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT \(AuditLog.selection) FROM audit_events \(whereClause) ORDER BY seq", arguments: arguments)
                 while let row = try rows.next() { try body(AuditEvent(row: row)) }
+            }
+        }
+    }
+
+    /// The newest event's position and hash, or `AuditHead.empty`.
+    public func auditHead() async throws -> AuditHead {
+        try perform {
+            try database.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1") else {
+                    return AuditHead.empty
+                }
+                return AuditHead(events: row[0], hash: row[1])
+            }
+        }
+    }
+
+    /// The stored hash of each event in `positions` that exists, keyed by sequence number.
+    public func auditHashes(at positions: Set<Int64>) async throws -> [Int64: String] {
+        guard let highest = positions.max(), let lowest = positions.min() else { return [:] }
+        return try perform {
+            try database.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT seq, hash FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq", arguments: [lowest, highest])
+                var hashes: [Int64: String] = [:]
+                while let row = try rows.next() {
+                    let seq: Int64 = row[0]
+                    if positions.contains(seq) { hashes[seq] = row[1] }
+                }
+                return hashes
             }
         }
     }

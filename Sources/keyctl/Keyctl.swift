@@ -32,6 +32,7 @@ struct Keyctl: AsyncParsableCommand {
             } catch {
                 return reportParseError(error, arguments: arguments, context: context)
             }
+            let checkpoint = await AuditCheckpointHook(command: command, context: context)
             do {
                 if var asyncCommand = command as? AsyncParsableCommand {
                     try await asyncCommand.run()
@@ -39,10 +40,10 @@ struct Keyctl: AsyncParsableCommand {
                     var command = command
                     try command.run()
                 }
-                return ExitStatus.success
+                return await checkpoint.finish(ExitStatus.success)
             } catch {
-                guard ExitStatus.known(error) != nil else { return reportParseError(error, arguments: arguments, context: context) }
-                return report(error, context: context)
+                guard ExitStatus.known(error) != nil else { return await checkpoint.finish(reportParseError(error, arguments: arguments, context: context)) }
+                return await checkpoint.finish(report(error, context: context))
             }
         }
     }

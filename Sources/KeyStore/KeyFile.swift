@@ -1,0 +1,62 @@
+import Foundation
+
+/// Creates a small file holding key material, all at once or not at all: a temporary file in
+/// the same 0700 folder, written, fsynced, then linked to its name, which must not exist.
+enum KeyFile {
+    /// Writes `data` to a new file `path`, mode 0600. Throws `KeyStoreError` (`failed`) when
+    /// `path` exists or cannot be written; nothing is left behind then.
+    static func create(_ data: Data, at path: String) throws(KeyStoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        try createFolder(folder)
+        var template = Array(((folder.isEmpty ? "." : folder) + "/.keyctl-tmp-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        defer { unlink(temporary) }
+        do {
+            defer { close(descriptor) }
+            guard fchmod(descriptor, 0o600) == 0 else { throw failure("cannot set the mode of \(temporary)") }
+            try writeAll(Array(data), to: descriptor, name: temporary)
+            guard fsync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk") }
+        }
+        guard link(temporary, path) == 0 else { throw failure("cannot create \(path)") }
+        syncFolder(folder)
+    }
+
+    /// Creates `folder` (and its parents) with mode 0700 when it does not exist.
+    static func createFolder(_ folder: String) throws(KeyStoreError) {
+        guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw KeyStoreError(.failed, "cannot create the folder \(folder): check its parent's permissions")
+        }
+    }
+
+    /// Writes every byte of `bytes`, retrying short and interrupted writes.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, name: String) throws(KeyStoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write \(name)")
+            }
+            offset += written
+        }
+    }
+
+    /// Flushes `folder`'s entries (a new name) to disk.
+    static func syncFolder(_ folder: String) {
+        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
+    /// A `failed` error naming the system's reason (`errno`).
+    static func failure(_ message: String) -> KeyStoreError {
+        KeyStoreError(.failed, "\(message): \(String(cString: strerror(errno)))")
+    }
+}
