@@ -28,11 +28,13 @@ public final class SQLiteKeyRegistry: KeyRegistry {
     /// Creates the registry at `path`, or migrates it to this binary's schema. Idempotent.
     ///
     /// Throws `schemaMismatch` when the registry was written by a newer keyctl (it is not
-    /// touched), `registryUnreadable` when the file is not a SQLite database.
+    /// touched), `registryUnreadable` when the file is not a SQLite database or is empty (an
+    /// existing zero-length file is never taken for a new registry).
     public static func create(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
     ) throws(KeyStoreError) -> (SQLiteKeyRegistry, Preparation) {
         let existed = FileManager.default.fileExists(atPath: path)
+        if existed { try RegistryFile.refuseIfEmpty(path: path) }
         try RegistryFile.prepare(path: path)
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         let applied: [String] = try registry.perform {
@@ -50,13 +52,14 @@ public final class SQLiteKeyRegistry: KeyRegistry {
     /// Opens an existing registry that is at this binary's schema.
     ///
     /// Throws `registryMissing` (run `keyctl init`), `schemaMismatch` when the registry needs
-    /// `keyctl init` or was written by a newer keyctl, `registryUnreadable` for a corrupt file.
+    /// `keyctl init` or was written by a newer keyctl, `registryUnreadable` for a corrupt or empty file.
     public static func open(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
     ) throws(KeyStoreError) -> SQLiteKeyRegistry {
         guard FileManager.default.fileExists(atPath: path) else {
             throw KeyStoreError(.registryMissing, "no registry at \(path); create it with `keyctl init`")
         }
+        try RegistryFile.refuseIfEmpty(path: path)
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         try registry.perform {
             try registry.database.read { db in

@@ -25,7 +25,7 @@ enum ArgumentParsing {
 
     static func date(_ text: String) throws -> Date {
         guard let date = Timestamp.parse(text) else {
-            throw ValidationError("invalid date '\(text)': use ISO 8601, such as 2026-03-01 or 2026-03-01T12:00:00Z")
+            throw ValidationError("invalid date '\(text)': \(Timestamp.rule)")
         }
         return date
     }
