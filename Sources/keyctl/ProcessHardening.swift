@@ -15,12 +15,6 @@ enum ProcessHardening {
         _ = prctl(PR_SET_DUMPABLE, 0)
     }
 
-    /// Whether the process may dump core: `prctl(PR_GET_DUMPABLE)`; nil if it cannot be asked.
-    static var isDumpable: Bool? {
-        let result = prctl(PR_GET_DUMPABLE, 0)
-        return result < 0 ? nil : result != 0
-    }
-
     #if canImport(Glibc)
     private static let resourceCore = __rlimit_resource_t(RLIMIT_CORE.rawValue)
     #else
@@ -28,7 +22,6 @@ enum ProcessHardening {
     #endif
 
     private static let PR_SET_DUMPABLE: Int32 = 4
-    private static let PR_GET_DUMPABLE: Int32 = 3
 
     /// `prctl(2)` is variadic in C, so Swift cannot call it directly: it is looked up once and
     /// called with a fixed signature, which is how the kernel reads its arguments anyway.
