@@ -62,7 +62,7 @@ struct Keyctl: AsyncParsableCommand {
             context.standardOutput.line(fullMessage(for: error))
         } else {
             let message = SecretArgumentGuard.redact(message(for: error), arguments: arguments)
-            context.standardError.line("keyctl: error: \(message) (see keyctl help)")
+            context.standardError.line("keyctl: error: \(TerminalText.escaped(message)) (see keyctl help)")
         }
         return code
     }

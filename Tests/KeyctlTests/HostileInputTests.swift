@@ -237,6 +237,10 @@ struct HostileInputTests {
         #expect(tables.contains(#"leaked\u{1B}[8m"#))
         #expect(tables.contains(#"note=a\u{9B}b"#))
 
+        let refused = await cli.run("update", "checkout", "--env", "prod", "--rotated", "2026\u{1B}[2J")
+        #expect(refused.code == 64)
+        #expect(!refused.stderr.contains("\u{1B}") && refused.stderr.contains(#"2026\u{1B}[2J"#), "\(refused.stderr)")
+
         let json = await cli.run("show", "checkout", "--env", "prod", "--format", "json")
         #expect(!json.stdout.contains("\u{1B}") && !json.stdout.contains("\r"))
         #expect(json.stdout.contains(#"ops\u001b[2J\u001b[31m"#))
