@@ -17,7 +17,11 @@ public enum WebhookSignature {
     }
 
     /// Checks a received header: the timestamp within `tolerance` of `now`, and some `v1`
-    /// signature valid for `secret` (compared in constant time).
+    /// signature valid for `secret`. The HMAC is computed once and each candidate compared with
+    /// it in constant time.
+    ///
+    /// `t` must be digits only (no sign) and within years 0001 to 9999, and each `v1` an even
+    /// number of hex digits; anything else is `.malformed`, never an overflow.
     public static func verify(header: String, body: [UInt8], secret: Secret, now: Date, toleranceSeconds: Int64 = 300) -> WebhookVerdict {
         var timestamp: Int64?
         var signatures: [[UInt8]] = []
@@ -25,7 +29,9 @@ public enum WebhookSignature {
             let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { return .malformed }
             switch pair[0] {
-            case "t": timestamp = Int64(pair[1])
+            case "t":
+                guard let seconds = unixSeconds(pair[1]) else { return .malformed }
+                timestamp = seconds
             case "v1":
                 guard let bytes = [UInt8](hex: pair[1]) else { return .malformed }
                 signatures.append(bytes)
@@ -33,13 +39,23 @@ public enum WebhookSignature {
             }
         }
         guard let timestamp, !signatures.isEmpty else { return .malformed }
+        // Both within years 0001 to 9999, so the difference cannot overflow.
         guard abs(Timestamp.epochSeconds(now) - timestamp) <= toleranceSeconds else { return .expired }
         let payload = Array("\(timestamp).".utf8) + body
-        let key = SymmetricKey(data: secret.revealBytes())
-        for signature in signatures where HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key) {
-            return .valid
-        }
-        return .invalid
+        let expected = HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: secret.revealBytes()))
+        // swift-crypto's `==` between a MAC and bytes is its constant-time comparison.
+        var valid = false
+        for signature in signatures where expected == signature { valid = true }
+        return valid ? .valid : .invalid
+    }
+
+    /// `t=`: 1 to 12 ASCII digits within `Timestamp.supportedRange`.
+    static func unixSeconds(_ text: String) -> Int64? {
+        let digits = text.utf8
+        guard (1...12).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let seconds = Int64(text), Timestamp.supportedRange.contains(seconds)
+        else { return nil }
+        return seconds
     }
 }
 
@@ -55,9 +71,17 @@ extension Array where Element == UInt8 {
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(digits.count / 2)
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
+            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
         }
         self = bytes
     }

@@ -25,11 +25,17 @@ enum AuditLog {
 }
 
 extension AuditEvent {
-    /// Decodes a row selected with `AuditLog.selection`.
-    init(row: Row) {
+    /// Decodes a row selected with `AuditLog.selection`; throws `registryUnreadable` naming the
+    /// event when a column holds a value of another type or NULL where keyctl writes one. An
+    /// out-of-range date is kept as stored: its hash no longer matches, and `audit verify` says so.
+    init(row: Row) throws(KeyStoreError) {
+        func event() -> String { "audit event \((try? row.decode(Int64.self, column: 0, of: "")).map(String.init) ?? "?")" }
         self.init(
-            seq: row[0], id: row[1], at: Date(epochSeconds: row[2]), actor: row[3], action: row[4], keyName: row[5],
-            keyEnv: row[6], details: row[7], prevHash: row[8], hash: row[9])
+            seq: try row.decode(column: 0, of: event()), id: try row.decode(column: 1, of: event()),
+            at: Date(epochSeconds: try row.decode(column: 2, of: event())), actor: try row.decode(column: 3, of: event()),
+            action: try row.decode(column: 4, of: event()), keyName: try row.decode(column: 5, of: event()),
+            keyEnv: try row.decode(column: 6, of: event()), details: try row.decode(column: 7, of: event()),
+            prevHash: try row.decode(column: 8, of: event()), hash: try row.decode(column: 9, of: event()))
     }
 }
 
@@ -91,7 +97,7 @@ extension SQLiteKeyRegistry: AuditChainReader {
                 var expectedSeq: Int64 = 1
                 var previousHash = AuditEvent.genesisHash
                 while let row = try rows.next() {
-                    let event = AuditEvent(row: row)
+                    let event = try AuditEvent(row: row)
                     if event.seq != expectedSeq {
                         return .broken(
                             seq: event.seq, eventID: event.id,

@@ -1,5 +1,6 @@
 /// A streaming RFC 4180 reader over bytes: quoted fields with `""` escapes, commas and
 /// newlines inside quotes, LF or CRLF line ends. Each record carries the line it starts on.
+/// A NUL byte anywhere is an error naming its line, never a silently truncated field.
 struct CSVReader {
     struct Record {
         var fields: [String]
@@ -28,7 +29,7 @@ struct CSVReader {
             if byte == UInt8(ascii: "\"") && field.isEmpty {
                 position += 1
                 guard readQuoted(into: &field) else {
-                    error = (startLine, "a quoted field is not closed")
+                    if error == nil { error = (startLine, "a quoted field is not closed") }
                     return nil
                 }
                 if position < bytes.count, ![UInt8(ascii: ","), 10, 13].contains(bytes[position]) {
@@ -39,6 +40,9 @@ struct CSVReader {
             }
             position += 1
             switch byte {
+            case 0:
+                error = (line, Self.nulProblem)
+                return nil
             case UInt8(ascii: ","):
                 fields.append(String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)
@@ -56,10 +60,17 @@ struct CSVReader {
         return Record(fields: fields, line: startLine)
     }
 
+    static let nulProblem = "a field contains a NUL byte (\\0); import files are text"
+
+    /// Reads up to the closing quote; false when the input ends first or holds a NUL (see `error`).
     private mutating func readQuoted(into field: inout [UInt8]) -> Bool {
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
+            if byte == 0 {
+                error = (line, Self.nulProblem)
+                return false
+            }
             if byte == UInt8(ascii: "\"") {
                 if position < bytes.count && bytes[position] == UInt8(ascii: "\"") {
                     field.append(byte)

@@ -23,6 +23,7 @@ public enum ImportFile {
     static func parseCSV(_ data: Data, fileName: String) throws(KeyStoreError) -> [ImportEntry] {
         var reader = CSVReader(Array(data))
         guard let header = reader.nextRecord() else {
+            if let error = reader.error { throw KeyStoreError(.invalidInput, "\(fileName):\(error.line): \(error.problem)") }
             throw KeyStoreError(.invalidInput, "\(fileName): the file is empty; expected a header row such as name,env,scopes")
         }
         var columns: [Field: Int] = [:]
@@ -79,14 +80,19 @@ public enum ImportFile {
                     throw KeyStoreError(
                         .invalidInput, "\(location): unknown field '\(key)'; fields are \(Field.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
+                let text: String
                 switch value {
                 case is NSNull: continue
-                case let text as String: values[field] = text
-                case let list as [String] where field == .scopes: values[field] = list.joined(separator: ",")
+                case let string as String: text = string
+                case let list as [String] where field == .scopes: text = list.joined(separator: ",")
                 default:
                     throw KeyStoreError(
                         .invalidInput, "\(location): '\(key)' must be \(field == .scopes ? "an array of strings" : "a string")")
                 }
+                guard !text.utf8.contains(0) else {
+                    throw KeyStoreError(.invalidInput, "\(location): '\(key)' contains a NUL byte (\\u0000); import files are text")
+                }
+                values[field] = text
             }
             entries.append(try ImportEntry(location: location) { values[$0] })
         }
@@ -104,7 +110,7 @@ extension ImportEntry {
         func fail(_ problem: String) -> KeyStoreError { KeyStoreError(.invalidInput, "\(location): \(problem)") }
         func date(_ name: ImportFile.Field) throws(KeyStoreError) -> Date? {
             guard let text = value(name) else { return nil }
-            guard let date = Timestamp.parse(text) else { throw fail("invalid \(name.rawValue) date '\(text)': use ISO 8601, such as 2026-03-01") }
+            guard let date = Timestamp.parse(text) else { throw fail("invalid \(name.rawValue) date '\(text)': \(Timestamp.rule)") }
             return date
         }
 

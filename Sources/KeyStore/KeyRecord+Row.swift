@@ -12,26 +12,33 @@ extension KeyRecord {
     /// `FROM` clause joining each key with its current version, if any.
     static let source = "keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.stage = 'current'"
 
-    /// Decodes a row selected with `selection`. Values were checked when written.
-    init(row: Row) {
-        let labelsJSON: String = row[5]
+    /// Decodes a row selected with `selection`, checking each value as keyctl wrote it.
+    ///
+    /// Throws `registryUnreadable` naming the key when a column holds what keyctl never writes
+    /// (a value of another type, NULL in a required column, a date outside years 0001 to 9999).
+    init(row: Row) throws(KeyStoreError) {
+        // Built only for an error message: `report` decodes millions of rows.
+        func key() -> String {
+            "key '\((try? row.decode(String.self, column: 0, of: "")) ?? "?")' (\((try? row.decode(String.self, column: 1, of: "")) ?? "?"))"
+        }
+        let date = Date.init(registryEpochSeconds:)
         self.init(
-            name: KeyName(stored: row[0]),
-            env: EnvironmentName(stored: row[1]),
-            scopes: ScopeSet(stored: row[2]),
-            owner: row[3],
-            description: row[4],
-            labels: labelsJSON == "{}" ? [:] : LabelCoding.decode(labelsJSON),
-            status: KeyStatus(rawValue: row[6]) ?? .active,
-            createdAt: Date(epochSeconds: row[7]),
-            rotatedAt: (row[8] as Int64?).map(Date.init(epochSeconds:)),
-            maxAge: (row[9] as Int64?).map(TimeSpan.init(seconds:)),
-            compromisedAt: (row[10] as Int64?).map(Date.init(epochSeconds:)),
-            compromiseReason: row[11],
-            lastVerifiedAt: (row[12] as Int64?).map(Date.init(epochSeconds:)),
-            lastVerifyOK: row[13],
-            fingerprint: (row[14] as String?).map(Fingerprint.init(stored:)),
-            hint: row[15])
+            name: try row.decode(column: 0, of: key(), as: KeyName.init(_:)),
+            env: try row.decode(column: 1, of: key(), as: EnvironmentName.init(_:)),
+            scopes: ScopeSet(stored: try row.decode(column: 2, of: key())),
+            owner: try row.decode(column: 3, of: key()),
+            description: try row.decode(column: 4, of: key()),
+            labels: try row.decode(column: 5, of: key(), as: LabelCoding.decode),
+            status: try row.decode(column: 6, of: key(), as: KeyStatus.init(rawValue:)),
+            createdAt: try row.decode(column: 7, of: key(), as: date),
+            rotatedAt: try row.decodeIfPresent(column: 8, of: key(), as: date),
+            maxAge: try row.decodeIfPresent(column: 9, of: key(), as: TimeSpan.init(storedSeconds:)),
+            compromisedAt: try row.decodeIfPresent(column: 10, of: key(), as: date),
+            compromiseReason: try row.decode(column: 11, of: key()),
+            lastVerifiedAt: try row.decodeIfPresent(column: 12, of: key(), as: date),
+            lastVerifyOK: try row.decode(column: 13, of: key()),
+            fingerprint: try row.decodeIfPresent(column: 14, of: key(), as: Fingerprint.init(_:)),
+            hint: try row.decode(column: 15, of: key()))
     }
 }
 
@@ -39,11 +46,25 @@ extension KeyVersion {
     /// The columns `init(row:)` reads, in order, from `key_versions v`.
     static let selection = "v.id, v.fingerprint, v.hint, v.issuer_ref, v.stage, v.created_at, v.revoked_at"
 
-    init(row: Row) {
+    /// Decodes a row selected with `selection`; throws `registryUnreadable` naming the version
+    /// when a column holds what keyctl never writes.
+    init(row: Row) throws(KeyStoreError) {
+        func version() -> String { "key version \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        let date = Date.init(registryEpochSeconds:)
         self.init(
-            id: row[0], fingerprint: Fingerprint(stored: row[1]), hint: row[2], issuerRef: row[3],
-            stage: VersionStage(rawValue: row[4]) ?? .revoked, createdAt: Date(epochSeconds: row[5]),
-            revokedAt: (row[6] as Int64?).map(Date.init(epochSeconds:)))
+            id: try row.decode(column: 0, of: version()), fingerprint: try row.decode(column: 1, of: version(), as: Fingerprint.init(_:)),
+            hint: try row.decode(column: 2, of: version()), issuerRef: try row.decode(column: 3, of: version()),
+            stage: try row.decode(column: 4, of: version(), as: VersionStage.init(rawValue:)),
+            createdAt: try row.decode(column: 5, of: version(), as: date),
+            revokedAt: try row.decodeIfPresent(column: 6, of: version(), as: date))
+    }
+}
+
+extension TimeSpan {
+    /// A rotation period read from the registry: nil unless positive and at most `maximum`.
+    init?(storedSeconds seconds: Int64) {
+        guard seconds > 0, seconds <= Self.maximum.seconds else { return nil }
+        self.init(seconds: seconds)
     }
 }
 
@@ -60,7 +81,9 @@ enum LabelCoding {
         return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static func decode(_ json: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    /// The labels of a stored object; nil when `json` is not an object of strings.
+    static func decode(_ json: String) -> [String: String]? {
+        if json == "{}" { return [:] }
+        return try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
     }
 }

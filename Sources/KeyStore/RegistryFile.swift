@@ -19,4 +19,14 @@ enum RegistryFile {
             throw KeyStoreError(.failed, "cannot create the registry at \(path): \(String(cString: strerror(errno)))")
         }
     }
+
+    /// Throws `registryUnreadable` when the file at `path` exists but is empty: a truncated
+    /// registry (a full disk, a bad copy) that SQLite would silently take for a new database.
+    static func refuseIfEmpty(path: String) throws(KeyStoreError) {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_size == 0, (status.st_mode & S_IFMT) == S_IFREG else { return }
+        throw KeyStoreError(
+            .registryUnreadable,
+            "\(path) is empty (0 bytes), not a keyctl registry; restore it from a backup, or delete it and run `keyctl init` for a new one")
+    }
 }

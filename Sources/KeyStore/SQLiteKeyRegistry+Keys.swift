@@ -204,7 +204,7 @@ extension SQLiteKeyRegistry {
             sql: "SELECT \(KeyVersion.selection), k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
             arguments: [fingerprint.rawValue])
         else { return nil }
-        let version = KeyVersion(row: row)
+        let version = try KeyVersion(row: row)
         guard version.fingerprint.matches(fingerprint) else { return nil }
         let key = try fetchKey(db, KeyName(stored: row[7]), EnvironmentName(stored: row[8]))
         return IdentifiedSecret(key: key, version: version)
@@ -215,7 +215,7 @@ extension SQLiteKeyRegistry {
             db, sql: "SELECT \(KeyRecord.selection) FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
             arguments: [env.rawValue, name.rawValue])
         else { throw KeyStoreError.keyNotFound(name, env) }
-        return KeyRecord(row: row)
+        return try KeyRecord(row: row)
     }
 }
 

@@ -26,13 +26,17 @@ public final class SQLiteKeyRegistry: KeyRegistry {
     }
 
     /// Creates the registry at `path`, or migrates it to this binary's schema. Idempotent.
+    /// `busyTimeout` is in seconds, from 0 to `maximumBusyTimeout` (else `invalidInput`).
     ///
     /// Throws `schemaMismatch` when the registry was written by a newer keyctl (it is not
-    /// touched), `registryUnreadable` when the file is not a SQLite database.
+    /// touched), `registryUnreadable` when the file is not a SQLite database or is empty (an
+    /// existing zero-length file is never taken for a new registry).
     public static func create(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
     ) throws(KeyStoreError) -> (SQLiteKeyRegistry, Preparation) {
+        try checkBusyTimeout(busyTimeout)
         let existed = FileManager.default.fileExists(atPath: path)
+        if existed { try RegistryFile.refuseIfEmpty(path: path) }
         try RegistryFile.prepare(path: path)
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         let applied: [String] = try registry.perform {
@@ -47,16 +51,18 @@ public final class SQLiteKeyRegistry: KeyRegistry {
         return (registry, applied.isEmpty ? .upToDate : .migrated(applied))
     }
 
-    /// Opens an existing registry that is at this binary's schema.
+    /// Opens an existing registry that is at this binary's schema; `busyTimeout` as for `create`.
     ///
     /// Throws `registryMissing` (run `keyctl init`), `schemaMismatch` when the registry needs
-    /// `keyctl init` or was written by a newer keyctl, `registryUnreadable` for a corrupt file.
+    /// `keyctl init` or was written by a newer keyctl, `registryUnreadable` for a corrupt or empty file.
     public static func open(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
     ) throws(KeyStoreError) -> SQLiteKeyRegistry {
+        try checkBusyTimeout(busyTimeout)
         guard FileManager.default.fileExists(atPath: path) else {
             throw KeyStoreError(.registryMissing, "no registry at \(path); create it with `keyctl init`")
         }
+        try RegistryFile.refuseIfEmpty(path: path)
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         try registry.perform {
             try registry.database.read { db in
@@ -69,6 +75,15 @@ public final class SQLiteKeyRegistry: KeyRegistry {
             }
         }
         return registry
+    }
+
+    /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.
+    public static let maximumBusyTimeout: TimeInterval = 3_600
+
+    private static func checkBusyTimeout(_ busyTimeout: TimeInterval) throws(KeyStoreError) {
+        guard (0...maximumBusyTimeout).contains(busyTimeout) else {
+            throw KeyStoreError(.invalidInput, "the busy timeout must be from 0 to \(Int(maximumBusyTimeout)) seconds")
+        }
     }
 
     private static func connect(path: String, clock: any WallClock, busyTimeout: TimeInterval) throws(KeyStoreError) -> SQLiteKeyRegistry {

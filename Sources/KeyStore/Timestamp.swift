@@ -2,12 +2,28 @@ import Foundation
 
 /// Dates as keyctl reads and writes them: whole seconds, UTC, RFC 3339 on output.
 ///
+/// Every date keyctl accepts or prints lies in years 0001 to 9999 (`supportedRange`): `parse`
+/// refuses dates outside it, and formatting clamps to it, so that a date computed by adding a
+/// period (a key's due date) never prints as an invalid RFC 3339 year such as 10000.
+///
 /// Formatting is done by hand (days-from-civil arithmetic) because `report` formats millions
 /// of dates and Foundation's formatters cost microseconds each.
 public enum Timestamp {
+    /// Seconds since the epoch of 0001-01-01T00:00:00Z through 9999-12-31T23:59:59Z.
+    public static let supportedRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// How dates are written, for error messages.
+    public static let rule = "use ISO 8601 between years 0001 and 9999, such as 2026-03-01 or 2026-03-01T12:00:00Z"
+
     /// Parses `2026-03-01` (midnight UTC) or a full RFC 3339 date-time such as
-    /// `2026-03-01T12:30:00Z` or `2026-03-01T12:30:00.5+02:00`. Returns nil for anything else.
+    /// `2026-03-01T12:30:00Z` or `2026-03-01T12:30:00.5+02:00`. Returns nil for anything else,
+    /// including a date outside years 0001 to 9999 in UTC.
     public static func parse(_ text: String) -> Date? {
+        guard let seconds = parseEpochSeconds(text), supportedRange.contains(seconds) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func parseEpochSeconds(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 10,
               let year = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-"),
@@ -15,8 +31,8 @@ public enum Timestamp {
               let day = number(bytes, 8, 2),
               (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        let midnight = daysFromCivil(year: year, month: month, day: day) * 86_400
-        if bytes.count == 10 { return Date(timeIntervalSince1970: TimeInterval(midnight)) }
+        let midnight = Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if bytes.count == 10 { return midnight }
 
         guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
               let hour = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"),
@@ -43,11 +59,10 @@ public enum Timestamp {
         default:
             return nil
         }
-        let seconds = midnight + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return midnight + Int64(hour * 3600 + minute * 60 + second - offset)
     }
 
-    /// Formats whole seconds since the epoch as `2026-03-01T12:30:00Z`.
+    /// Formats whole seconds since the epoch as `2026-03-01T12:30:00Z`, clamped to `supportedRange`.
     public static func format(epochSeconds: Int64) -> String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(20)
@@ -60,9 +75,18 @@ public enum Timestamp {
         format(epochSeconds: epochSeconds(date))
     }
 
-    /// Whole seconds since the epoch, rounded down.
+    /// Whole seconds since the epoch, rounded down and clamped to `supportedRange`, so that
+    /// differences of two of them never overflow.
     public static func epochSeconds(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.rounded(.down))
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds > Double(supportedRange.lowerBound) else { return supportedRange.lowerBound }
+        guard seconds < Double(supportedRange.upperBound) else { return supportedRange.upperBound }
+        return Int64(seconds)
+    }
+
+    /// `epochSeconds` moved into `supportedRange`: what formatting prints.
+    public static func clamped(_ epochSeconds: Int64) -> Int64 {
+        min(max(epochSeconds, supportedRange.lowerBound), supportedRange.upperBound)
     }
 
     /// The length of every timestamp `write` produces: `2026-03-01T12:30:00Z`.
@@ -76,8 +100,10 @@ public enum Timestamp {
         }
     }
 
-    /// Writes exactly `formattedLength` bytes, the RFC 3339 UTC form of `epochSeconds` (years 0-9999).
+    /// Writes exactly `formattedLength` bytes, the RFC 3339 UTC form of `epochSeconds` clamped
+    /// to `supportedRange` (years 0001 to 9999).
     public static func write(epochSeconds: Int64, to out: UnsafeMutablePointer<UInt8>) {
+        let epochSeconds = clamped(epochSeconds)
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondOfDay = Int(epochSeconds - days * 86_400)
         let (year, month, day) = civilFromDays(Int(days))

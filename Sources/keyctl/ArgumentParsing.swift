@@ -25,7 +25,7 @@ enum ArgumentParsing {
 
     static func date(_ text: String) throws -> Date {
         guard let date = Timestamp.parse(text) else {
-            throw ValidationError("invalid date '\(text)': use ISO 8601, such as 2026-03-01 or 2026-03-01T12:00:00Z")
+            throw ValidationError("invalid date '\(text)': \(Timestamp.rule)")
         }
         return date
     }
@@ -39,6 +39,18 @@ enum ArgumentParsing {
     static func grace(_ text: String) throws -> TimeSpan {
         if ["0", "0m", "0h", "0d"].contains(text) { return TimeSpan(seconds: 0) }
         return try timeSpan(text)
+    }
+
+    /// Plain decimal seconds such as `5` or `0.25` (up to 6 digits, then up to 3 decimals)
+    /// within `range`; nil for anything else: a sign, an exponent, `inf`, `nan`, spaces.
+    static func seconds(_ text: String, in range: ClosedRange<TimeInterval>) -> TimeInterval? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let isDigits = { (part: Substring) in part.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        guard (1...6).contains(parts[0].utf8.count), isDigits(parts[0]),
+              parts.count == 1 || ((1...3).contains(parts[1].utf8.count) && isDigits(parts[1])),
+              let seconds = TimeInterval(text), range.contains(seconds)
+        else { return nil }
+        return seconds
     }
 
     static func status(_ text: String) throws -> KeyStatus {

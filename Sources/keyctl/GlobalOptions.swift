@@ -31,8 +31,19 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Seconds to wait for another process holding the registry: `KEYCTL_BUSY_TIMEOUT`, else 5.
+    ///
+    /// Throws a usage error (exit 64) unless the variable is plain decimal seconds (`0.5`, `30`)
+    /// from 0 to `SQLiteKeyRegistry.maximumBusyTimeout`: no sign, exponent, `inf` or `nan`.
     var busyTimeout: TimeInterval {
-        context.environment["KEYCTL_BUSY_TIMEOUT"].flatMap(TimeInterval.init) ?? 5
+        get throws {
+            guard let text = context.environment["KEYCTL_BUSY_TIMEOUT"] else { return 5 }
+            guard let seconds = ArgumentParsing.seconds(text, in: 0...SQLiteKeyRegistry.maximumBusyTimeout) else {
+                throw CommandFailure(
+                    .usage,
+                    "invalid KEYCTL_BUSY_TIMEOUT '\(text)': give seconds from 0 to \(Int(SQLiteKeyRegistry.maximumBusyTimeout)), such as 5 or 0.5")
+            }
+            return seconds
+        }
     }
 
     /// The configuration, or the defaults when no config file exists.

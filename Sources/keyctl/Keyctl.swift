@@ -15,6 +15,7 @@ struct Keyctl: AsyncParsableCommand {
         ])
 
     static func main() async {
+        ProcessHardening.disableCoreDumps()
         umask(0o077)
         // `keyctl report | head`: a closed pipe ends output with EPIPE, not a crash.
         signal(SIGPIPE, SIG_IGN)
@@ -50,7 +51,7 @@ struct Keyctl: AsyncParsableCommand {
 
     private static func report(_ error: any Error, context: CommandContext) -> Int32 {
         let (code, message) = ExitStatus.classify(error)
-        if let message { context.standardError.line("keyctl: error: \(message)") }
+        if let message { context.standardError.line("keyctl: error: \(TerminalText.escaped(message))") }
         return code
     }
 
@@ -62,7 +63,7 @@ struct Keyctl: AsyncParsableCommand {
             context.standardOutput.line(fullMessage(for: error))
         } else {
             let message = SecretArgumentGuard.redact(message(for: error), arguments: arguments)
-            context.standardError.line("keyctl: error: \(message) (see keyctl help)")
+            context.standardError.line("keyctl: error: \(TerminalText.escaped(message)) (see keyctl help)")
         }
         return code
     }

@@ -39,6 +39,11 @@ struct ImportFileTests {
         ("name,env,scopes,max-age\ncheckout,prod,*,90 days\n", "keys.csv:2: invalid max-age '90 days'"),
         ("name,env,scopes,created,rotated\ncheckout,prod,*,2026-02-01,2026-01-01\n", "keys.csv:2: rotated is before created"),
         ("", "keys.csv: the file is empty"),
+        ("name,env,scopes,owner\ncheckout,prod,*,pay\u{0}ments\n", "keys.csv:2: a field contains a NUL byte"),
+        ("name,env,scopes,owner\ncheckout,prod,*,\"pay\u{0}\nments\"\n", "keys.csv:2: a field contains a NUL byte"),
+        ("name,env,scopes,owner\ncheckout,prod,*,\"multi\nline\"\nother,prod,*,x\u{0}\n", "keys.csv:4: a field contains a NUL byte"),
+        ("name\u{0},env,scopes\n", "keys.csv:1: a field contains a NUL byte"),
+        ("\u{0}", "keys.csv:1: a field contains a NUL byte"),
     ])
     func csvErrorsNameTheLine(csv: String, expected: String) {
         let error = #expect(throws: KeyStoreError.self) { try ImportFile.parse(Data(csv.utf8), fileName: "keys.csv") }
@@ -52,6 +57,8 @@ struct ImportFileTests {
         (#"[{"name":"checkout","env":"prod","scopes":["orders:write"],"secret":"sk_x"}]"#, "keys.json: entry 1: unknown field 'secret'"),
         (#"[{"name":"checkout","env":"prod","scopes":[1]}]"#, "keys.json: entry 1: 'scopes' must be an array of strings"),
         ("[{", "keys.json: not valid JSON"),
+        (#"[{"name":"checkout","env":"prod","scopes":["*"],"description":"a\u0000b"}]"#, "keys.json: entry 1: 'description' contains a NUL byte"),
+        (#"[{"name":"a","env":"prod","scopes":["*"]},{"name":"b","env":"prod","scopes":["x:y\u0000"]}]"#, "keys.json: entry 2: 'scopes' contains a NUL byte"),
     ])
     func jsonErrorsNameTheEntry(json: String, expected: String) {
         let error = #expect(throws: KeyStoreError.self) { try ImportFile.parse(Data(json.utf8), fileName: "keys.json") }

@@ -22,6 +22,30 @@ struct TimestampTests {
         #expect(Timestamp.parse(input) == nil)
     }
 
+    @Test(arguments: ["0000-01-01", "0000-12-31T23:59:59Z", "0001-01-01T00:30:00+01:00", "9999-12-31T23:59:59-00:01", "9999-12-31T23:59:60Z", "10000-01-01", "-0001-01-01"])
+    func rejectsDatesOutsideYears0001To9999(input: String) {
+        #expect(Timestamp.parse(input) == nil)
+    }
+
+    @Test func acceptsTheFirstAndLastSupportedInstants() throws {
+        #expect(Timestamp.format(try #require(Timestamp.parse("0001-01-01"))) == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("9999-12-31T23:59:59Z"))) == "9999-12-31T23:59:59Z")
+    }
+
+    @Test(arguments: [
+        (Int64.max, "9999-12-31T23:59:59Z"), (Timestamp.supportedRange.upperBound + 1, "9999-12-31T23:59:59Z"),
+        (Int64.min, "0001-01-01T00:00:00Z"), (Timestamp.supportedRange.lowerBound - 1, "0001-01-01T00:00:00Z"),
+    ])
+    func formattingClampsToTheSupportedYearsInsteadOfOverflowing(seconds: Int64, expected: String) {
+        #expect(Timestamp.format(epochSeconds: seconds) == expected)
+    }
+
+    @Test(arguments: [Double.infinity, -Double.infinity, Double.nan, 1e300, -1e300])
+    func epochSecondsOfAnExtremeDateIsClampedNotACrash(interval: Double) {
+        let seconds = Timestamp.epochSeconds(Date(timeIntervalSince1970: interval))
+        #expect(Timestamp.supportedRange.contains(seconds))
+    }
+
     @Test func formattingAgreesWithFoundationAcrossCenturies() {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -38,9 +62,14 @@ struct TimeSpanTests {
         #expect(try #require(TimeSpan(input)).seconds == seconds)
     }
 
-    @Test(arguments: ["", "90", "d", "0d", "-5d", "1.5d", "90 d", "3w", "9999999999d"])
+    @Test(arguments: ["", "90", "d", "0d", "-5d", "1.5d", "90 d", "3w", "9999999999d", "+5d", "99999999999999999999d", "36501d", "876001h", "52560001m", " 5d", "5d ", "0x5d", "٥d"])
     func rejectsMalformedDurations(input: String) {
         #expect(TimeSpan(input) == nil)
+    }
+
+    @Test(arguments: [("36500d", Int64(3_153_600_000)), ("876000h", 3_153_600_000), ("52560000m", 3_153_600_000), ("007d", 604_800)])
+    func acceptsDurationsUpToAHundredYears(input: String, seconds: Int64) throws {
+        #expect(try #require(TimeSpan(input)).seconds == seconds)
     }
 
     @Test func describesItselfInTheLargestExactUnit() {

@@ -36,7 +36,8 @@ struct WebhookVerify: AsyncParsableCommand {
         case .valid: context.standardOutput.line("valid signature")
         case .invalid: throw CommandFailure(.failed, "invalid signature: the body was changed or signed with another secret")
         case .expired: throw CommandFailure(.failed, "the signature is older than \(tolerance) (or from the future): possible replay")
-        case .malformed: throw CommandFailure(.usage, "the header is not t=UNIX_SECONDS,v1=HEX")
+        case .malformed:
+            throw CommandFailure(.usage, "the header is not t=UNIX_SECONDS,v1=HEX (t: digits only, a time in years 0001 to 9999; v1: hex digits)")
         }
     }
 }

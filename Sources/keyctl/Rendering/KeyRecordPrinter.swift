@@ -29,7 +29,7 @@ struct KeyRecordPrinter {
         }
     }
 
-    /// The fields of one record, a line each, for terminals.
+    /// The fields of one record, a line each, for terminals; stored text is escaped (`TerminalText`).
     func details(_ record: KeyRecord, _ assessment: KeyAssessment) -> String {
         var lines: [(String, String)] = [
             ("scopes", record.scopes.description),
@@ -47,6 +47,6 @@ struct KeyRecordPrinter {
             lines.append(("labels", record.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
         }
         if !assessment.flags.isEmpty { lines.append(("flags", assessment.flags.map(\.rawValue).joined(separator: ","))) }
-        return lines.map { "  " + $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 + "\n" }.joined()
+        return lines.map { "  " + $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + TerminalText.escaped($0.1) + "\n" }.joined()
     }
 }

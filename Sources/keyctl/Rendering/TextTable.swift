@@ -1,12 +1,13 @@
 import Foundation
 /// A plain-text table for terminals: a header row and left-aligned, space-padded columns.
+/// Control characters in cells are escaped (see `TerminalText`), so a cell is always one line.
 struct TextTable {
     private let headers: [String]
     private var rows: [[String]] = []
 
     init(_ headers: String...) { self.headers = headers }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escaped)) }
 
     var isEmpty: Bool { rows.isEmpty }
 
