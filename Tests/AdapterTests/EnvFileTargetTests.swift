@@ -50,11 +50,12 @@ struct EnvFileTargetTests {
         #expect(try await target().currentSecret()?.revealText() == tricky)
     }
 
-    @Test func noTemporaryFilesAreLeftBehind() async throws {
+    @Test func noTemporaryFilesAreLeftBehindOnlyTheOwnerOnlyLockFile() async throws {
         folder.write("app.env", "API_KEY=x\n")
         for index in 0..<5 { try await target().deploy(try Secret(reading: "sk_value_\(index)")) }
-        let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(entries == ["app.env"])
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(entries == [".app.env.keyctl-lock", "app.env"])
+        #expect(try FileManager.default.attributesOfItem(atPath: folder.file(".app.env.keyctl-lock"))[.posixPermissions] as? Int == 0o600)
     }
 }
 
