@@ -29,14 +29,20 @@ public struct DotenvFile: Sendable, Equatable {
     /// and removes its earlier lines; appends `NAME=value` when no line assigns it. Throws when
     /// `value` cannot be written or a line assigning `name` cannot be read.
     public mutating func setValue(_ value: [UInt8], of name: String) throws(DotenvError) {
+        let original = self
         let found = try indices(assigning: name)
-        guard let last = found.last, case .assignment(var assignment) = lines[last].content else {
-            try append(DotenvAssignment(name: Array(name.utf8), value: value))
-            return
+        if let last = found.last, case .assignment(var assignment) = lines[last].content {
+            try assignment.setValue(value)
+            lines[last].content = .assignment(assignment)
+            for index in found.dropLast().reversed() { lines.remove(at: index) }
+        } else {
+            append(try DotenvAssignment(name: Array(name.utf8), value: value))
         }
-        try assignment.setValue(value)
-        lines[last].content = .assignment(assignment)
-        for index in found.dropLast().reversed() { lines.remove(at: index) }
+        guard readsBackAsWritten() else {
+            self = original
+            let opening = lines.indices.first { if case .unreadable = lines[$0].content { true } else { false } }
+            throw DotenvError(.openQuote(name: name, line: opening.map(lineNumber(of:)) ?? 1))
+        }
     }
 
     /// Removes every line assigning `name`. Throws when one of them cannot be read.
@@ -67,6 +73,16 @@ public struct DotenvFile: Sendable, Equatable {
         }
         lines[last].ending = ending
         lines.append(DotenvLine(content: .assignment(assignment), ending: .none))
+    }
+
+    /// Whether parsing the file's bytes again gives the same lines with the same values: false when
+    /// a quote left open by an unreadable line would now be closed by a line written since.
+    private func readsBackAsWritten() -> Bool {
+        let reparsed = DotenvFile(parsing: serialized()).lines
+        guard reparsed.count == lines.count else { return false }
+        return zip(reparsed, lines).allSatisfy { again, written in
+            again.bytes == written.bytes && again.name == written.name && again.value == written.value
+        }
     }
 
     /// The 1-based number of the physical line where `lines[index]` starts.

@@ -44,6 +44,11 @@ public struct DotenvLine: Sendable, Equatable {
         }
     }
 
+    /// The value the line assigns; nil when it assigns nothing readable.
+    var value: [UInt8]? {
+        if case .assignment(let assignment) = content { assignment.value } else { nil }
+    }
+
     /// The variable the line assigns, readable or not.
     var name: [UInt8]? {
         switch content {
