@@ -86,7 +86,8 @@ public struct RotationSetup: Sendable {
     private func issuer(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any CredentialIssuer {
         switch configuration.issuers[adapter] {
         case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
-        case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case .exec(let command, let timeout, let passEnvironment):
+            return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, passEnvironment: passEnvironment)
         case .awsIAM(let user, let connection):
             return IAMAccessKeyIssuer(
                 name: adapter, user: expand(user, name, env), endpoint: connection.endpoint ?? "https://iam.amazonaws.com",
@@ -105,8 +106,10 @@ public struct RotationSetup: Sendable {
         switch configuration.targets[adapter] {
         case .envFile(let path, let variable):
             return EnvFileTarget(name: adapter, path: expand(path, name, env), variable: expand(variable, name, env))
-        case .exec(let command, let timeout, let inEnvironment):
-            return ExecTarget(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment)
+        case .exec(let command, let timeout, let inEnvironment, let passEnvironment):
+            return ExecTarget(
+                name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment,
+                passEnvironment: passEnvironment)
         case .vault(let settings):
             guard let address = settings.address ?? environment["VAULT_ADDR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
                 throw ConfigError(file: file, line: 0, problem: "[targets.\(adapter)] has no 'address' and VAULT_ADDR is not set")
@@ -144,8 +147,8 @@ public struct RotationSetup: Sendable {
                 return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
             return HTTPVerifier(name: adapter, url: expand(url, name, env), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout, caFile: caFile)
-        case .exec(let command, let timeout):
-            return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case .exec(let command, let timeout, let passEnvironment):
+            return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, passEnvironment: passEnvironment)
         case nil: throw undefined("verifier", adapter)
         }
     }
