@@ -91,11 +91,12 @@ enum SecretArgumentGuard {
 
     /// Whether `name` reads like an environment variable's name and can be shown in an error:
     /// upper-case letters, digits and `_`, not starting with a digit, at most 32 characters, at most
-    /// 3 digits. Anything else (`sk_live_…`, a base64 string) may be a secret typed in its place.
+    /// 3 digits, no word between `_` longer than 12 characters. Anything else (`sk_live_…`, a
+    /// base64 string, `AKIAIOSFODNN7EXAMPLE`) may be a secret typed in its place.
     static func showsAsVariableName(_ name: String) -> Bool {
         guard let first = name.first, name.count <= 32, !first.isNumber else { return false }
         let allowed = name.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }
-        return allowed && name.filter(\.isNumber).count <= 3
+        return allowed && name.filter(\.isNumber).count <= 3 && name.split(separator: "_").allSatisfy { $0.count <= 12 }
     }
 
     /// Hides from a usage message every long argument the user typed, in case it was a secret
