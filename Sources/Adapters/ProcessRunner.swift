@@ -2,9 +2,7 @@ import Foundation
 import Rotation
 
 /// Runs an external program for the exec adapters: the command from keyctl.toml (never a
-/// secret in its arguments), input on stdin, an allowlisted environment, a timeout.
-///
-/// The program's environment is an allowlist: see `HookEnvironment`.
+/// secret in its arguments), input on stdin, an allowlisted environment (`HookEnvironment`), a timeout.
 ///
 /// Built on `posix_spawn` rather than Foundation's `Process`, which is not safe to start from
 /// many threads at once (`rotate --overdue --concurrency 16` does) and costs more per start.
