@@ -10,12 +10,14 @@ import Rotation
 ///     {"action":"delete","id":"...","fingerprint":"sha256:...","idempotency_key":"..."}   -> exit 0
 ///
 /// The program must return the same credential for an idempotency key it has seen. Exit 75 means
-/// "temporary, retry"; other non-zero exits need an operator; the first stderr line is the reason.
+/// "temporary, retry"; other non-zero exits need an operator; the first stderr line, redacted, is
+/// the reason. Its environment: see `ProcessRunner`; `passEnvironment` names the variables of
+/// keyctl's environment it also gets.
 public struct ExecIssuer: CredentialIssuer {
     let runner: ProcessRunner
 
-    public init(name: String, command: [String], timeoutSeconds: Double) {
-        runner = ProcessRunner(command: command, timeoutSeconds: timeoutSeconds, adapter: "issuer \(name)")
+    public init(name: String, command: [String], timeoutSeconds: Double, passEnvironment: [String] = []) {
+        runner = ProcessRunner(command: command, timeoutSeconds: timeoutSeconds, adapter: "issuer \(name)", passThrough: passEnvironment)
     }
 
     public func create(_ request: CredentialRequest) async throws -> IssuedCredential {
@@ -24,7 +26,7 @@ public struct ExecIssuer: CredentialIssuer {
             "idempotency_key": request.idempotencyKey,
         ]
         let output = try await runner.run(stdin: try JSONSerialization.data(withJSONObject: input))
-        guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "create") }
+        guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "create", redactor: SecretRedactor()) }
         guard let object = try? JSONSerialization.jsonObject(with: output.stdout) as? [String: Any],
               let secret = object["secret"] as? String, !secret.isEmpty
         else {
@@ -39,6 +41,6 @@ public struct ExecIssuer: CredentialIssuer {
         input["fingerprint"] = credential.fingerprint?.rawValue
         input["idempotency_key"] = credential.idempotencyKey
         let output = try await runner.run(stdin: try JSONSerialization.data(withJSONObject: input))
-        guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "delete") }
+        guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "delete", redactor: SecretRedactor()) }
     }
 }

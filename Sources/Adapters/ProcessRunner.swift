@@ -2,7 +2,7 @@ import Foundation
 import Rotation
 
 /// Runs an external program for the exec adapters: the command from keyctl.toml (never a
-/// secret in its arguments), input on stdin, extra environment, a timeout.
+/// secret in its arguments), input on stdin, an allowlisted environment (`HookEnvironment`), a timeout.
 ///
 /// Built on `posix_spawn` rather than Foundation's `Process`, which is not safe to start from
 /// many threads at once (`rotate --overdue --concurrency 16` does) and costs more per start.
@@ -17,6 +17,18 @@ struct ProcessRunner: Sendable {
     let timeoutSeconds: Double
     /// Names the adapter in errors, such as `issuer provider`.
     let adapter: String
+    /// Variables of keyctl's environment the adapter's config passes through (its `env` setting).
+    let passThrough: [String]
+
+    /// How much of a program's stderr is kept (redacted, then cut much shorter, for messages).
+    static let stderrLimit = 16_384
+
+    init(command: [String], timeoutSeconds: Double, adapter: String, passThrough: [String] = []) {
+        self.command = command
+        self.timeoutSeconds = timeoutSeconds
+        self.adapter = adapter
+        self.passThrough = passThrough
+    }
 
     /// Runs the command to completion. Throws `.retryable` on timeout, `.needsOperator` when it
     /// cannot start.
@@ -30,16 +42,13 @@ struct ProcessRunner: Sendable {
         }
     }
 
-    /// keyctl's environment without its own settings: KEYCTL_MASTER_KEY and the like never reach a hook.
-    private static let inheritedEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KEYCTL_") }
-
     /// A program that exits without reading its stdin must not kill keyctl with SIGPIPE: the
     /// write fails with EPIPE instead (as SwiftNIO arranges for sockets).
     private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     private func runBlocking(stdin: Data, extra: [String: String]) throws -> Output {
         _ = Self.brokenPipesIgnored
-        let environment = Self.inheritedEnvironment.merging(extra) { $1 }
+        let environment = HookEnvironment.build(inheriting: ProcessInfo.processInfo.environment, passThrough: passThrough, extra: extra)
         let child = try SpawnedProcess(arguments: command, environment: environment, adapter: adapter)
         child.writeInput(Array(stdin))
         let (stdout, stderr, timedOut) = child.collectOutput(timeoutSeconds: timeoutSeconds)
@@ -47,7 +56,7 @@ struct ProcessRunner: Sendable {
         if timedOut {
             throw AdapterError(.retryable, adapter: adapter, "\(command.first ?? "?") timed out after \(timeoutSeconds)s")
         }
-        return Output(status: status, stdout: Data(stdout), stderr: String(decoding: stderr.prefix(2_000), as: UTF8.self))
+        return Output(status: status, stdout: Data(stdout), stderr: String(decoding: stderr.prefix(Self.stderrLimit), as: UTF8.self))
     }
 }
 
@@ -175,14 +184,16 @@ private final class SpawnedProcess {
 }
 
 extension ProcessRunner.Output {
-    /// The first line of stderr, for error messages (exec programs must not print secrets there).
-    var reason: String {
-        let line = stderr.split(separator: "\n").first.map(String.init) ?? ""
-        return line.isEmpty ? "exit status \(status)" : "\(line) (exit status \(status))"
+    /// The first line of stderr, for error messages: redacted by `redactor` (which knows the
+    /// secret the program was given) and capped, since a program may print what it was given.
+    func reason(redactor: SecretRedactor) -> String {
+        let line = redactor.redact(stderr, limit: .max).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let excerpt = SecretRedactor.cap(line.trimmingCharacters(in: .whitespaces), bytes: SecretRedactor.maximumBytes)
+        return excerpt.isEmpty ? "exit status \(status)" : "\(excerpt) (exit status \(status))"
     }
 
     /// Exit 75 (EX_TEMPFAIL) means "try again"; any other failure needs an operator.
-    func failure(adapter: String, doing what: String) -> AdapterError {
-        AdapterError(status == 75 ? .retryable : .needsOperator, adapter: adapter, "\(what) failed: \(reason)")
+    func failure(adapter: String, doing what: String, redactor: SecretRedactor) -> AdapterError {
+        AdapterError(status == 75 ? .retryable : .needsOperator, adapter: adapter, "\(what) failed: \(reason(redactor: redactor))")
     }
 }

@@ -4,14 +4,15 @@ import Adapters
 /// `{env}` placeholders still in its strings.
 public enum IssuerDefinition: Sendable, Equatable {
     case local(prefix: String)
-    case exec(command: [String], timeoutSeconds: Double)
+    /// `passEnvironment`: the `env` setting, names of keyctl's environment variables the program also gets.
+    case exec(command: [String], timeoutSeconds: Double, passEnvironment: [String] = [])
     case awsIAM(user: String, deactivation: IAMKeyDeactivation, connection: AWSConnection)
     case http(RESTIssuerSettings)
 }
 
 public enum TargetDefinition: Sendable, Equatable {
     case envFile(path: String, variable: String)
-    case exec(command: [String], timeoutSeconds: Double, secretInEnvironment: Bool)
+    case exec(command: [String], timeoutSeconds: Double, secretInEnvironment: Bool, passEnvironment: [String] = [])
     case vault(VaultSettings)
     case awsSecretsManager(secretID: String, jsonField: String?, idField: String?, connection: AWSConnection)
 }
@@ -62,7 +63,7 @@ public struct RESTIssuerSettings: Sendable, Equatable {
 
 public enum VerifierDefinition: Sendable, Equatable {
     case http(url: String, method: String, headers: [String], expectStatus: Int, timeoutSeconds: Int64, caFile: String?)
-    case exec(command: [String], timeoutSeconds: Double)
+    case exec(command: [String], timeoutSeconds: Double, passEnvironment: [String] = [])
 }
 
 public enum NotifierDefinition: Sendable, Equatable {

@@ -92,6 +92,17 @@ struct ConfigReader {
         return command
     }
 
+    /// An exec adapter's `env`: names of keyctl's environment variables its program also gets
+    /// (never `KEYCTL_*`, which keyctl sets itself).
+    private func passEnvironment(_ table: ConfigTable) throws(ConfigError) -> [String] {
+        guard let entry = table["env"] else { return [] }
+        let names = try strings(entry)
+        if let bad = names.first(where: { !HookEnvironment.canPassThrough($0) }) {
+            throw fail(entry.line, "'env' must list environment variable names such as \"GITHUB_TOKEN\", other than KEYCTL_*; '\(bad)' is not one")
+        }
+        return names
+    }
+
     private func timeout(_ table: ConfigTable, default seconds: Int64) throws(ConfigError) -> Int64 {
         try table["timeout_seconds"].map { entry throws(ConfigError) in try integer(entry, in: 1...3600) } ?? seconds
     }
@@ -120,8 +131,8 @@ struct ConfigReader {
         case "http":
             return .http(try restIssuer(table, tableName: name))
         default:
-            try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
-            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))
+            try allowOnly(["type", "command", "timeout_seconds", "env"], in: table, tableName: name)
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)), passEnvironment: try passEnvironment(table))
         }
     }
 
@@ -149,7 +160,7 @@ struct ConfigReader {
             }
             return .envFile(path: try string(required("path", in: table, tableName: name)), variable: variableName)
         default:
-            try allowOnly(["type", "command", "timeout_seconds", "secret_via"], in: table, tableName: name)
+            try allowOnly(["type", "command", "timeout_seconds", "secret_via", "env"], in: table, tableName: name)
             var inEnvironment = false
             if let via = table["secret_via"] {
                 switch try string(via) {
@@ -158,7 +169,7 @@ struct ConfigReader {
                 default: throw fail(via.line, "'secret_via' must be \"stdin\" or \"env\" (never an argument)")
                 }
             }
-            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 60)), secretInEnvironment: inEnvironment)
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 60)), secretInEnvironment: inEnvironment, passEnvironment: try passEnvironment(table))
         }
     }
 
@@ -178,8 +189,8 @@ struct ConfigReader {
                 expectStatus: Int(try table["expect_status"].map { entry throws(ConfigError) in try integer(entry, in: 100...599) } ?? 200),
                 timeoutSeconds: try timeout(table, default: 10), caFile: try caFile(table))
         default:
-            try allowOnly(["type", "command", "timeout_seconds"], in: table, tableName: name)
-            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)))
+            try allowOnly(["type", "command", "timeout_seconds", "env"], in: table, tableName: name)
+            return .exec(command: try command(table, tableName: name), timeoutSeconds: Double(try timeout(table, default: 30)), passEnvironment: try passEnvironment(table))
         }
     }
 

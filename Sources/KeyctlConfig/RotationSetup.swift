@@ -111,7 +111,8 @@ public struct RotationSetup: Sendable {
     private func issuer(_ adapter: String, _ name: KeyName, _ env: EnvironmentName) throws -> any CredentialIssuer {
         switch configuration.issuers[adapter] {
         case .local(let prefix): return LocalIssuer(prefix: expand(prefix, name, env))
-        case .exec(let command, let timeout): return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case .exec(let command, let timeout, let passEnvironment):
+            return ExecIssuer(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, passEnvironment: passEnvironment)
         case .awsIAM(let user, let deactivation, let connection):
             try checkCAFile(connection.caFile, in: "[issuers.\(adapter)]")
             return IAMAccessKeyIssuer(
@@ -132,8 +133,10 @@ public struct RotationSetup: Sendable {
         switch configuration.targets[adapter] {
         case .envFile(let path, let variable):
             return EnvFileTarget(name: adapter, path: expand(path, name, env), variable: expand(variable, name, env))
-        case .exec(let command, let timeout, let inEnvironment):
-            return ExecTarget(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment)
+        case .exec(let command, let timeout, let inEnvironment, let passEnvironment):
+            return ExecTarget(
+                name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, secretInEnvironment: inEnvironment,
+                passEnvironment: passEnvironment)
         case .vault(let settings):
             let table = "[targets.\(adapter)]"
             guard let address = settings.address ?? environment["VAULT_ADDR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
@@ -182,8 +185,8 @@ public struct RotationSetup: Sendable {
             }
             try checkCAFile(caFile, in: "[verifiers.\(adapter)]")
             return HTTPVerifier(name: adapter, url: try endpoint(url, name, env, in: "[verifiers.\(adapter)]"), method: method, headers: parsed, expectedStatus: status, timeoutSeconds: timeout, caFile: caFile)
-        case .exec(let command, let timeout):
-            return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout)
+        case .exec(let command, let timeout, let passEnvironment):
+            return ExecVerifier(name: adapter, command: command.map { expand($0, name, env) }, timeoutSeconds: timeout, passEnvironment: passEnvironment)
         case nil: throw undefined("verifier", adapter)
         }
     }

@@ -73,13 +73,16 @@ public struct RotationDriver: Sendable {
                 }
                 observe(record, "\(action)")
             } catch {
-                if let failed = try? await ledger.recordFailed(record.lease, message: "\(error)", actor: actor) {
+                // An adapter's words may repeat a secret it was given: only redacted text leaves here.
+                let redactor = await redactor(for: record)
+                let reason = redactor.redact("\(error)", limit: RotationFailure.reasonLimit)
+                if let failed = try? await ledger.recordFailed(record.lease, message: reason, actor: actor) {
                     record = failed
                 }
                 let step = record.failedStep ?? record.resumeState
-                try? await ledger.journal(record.lease, step: step, target: nil, phase: .failed, detail: "\(error)")
-                await notify("rotation.failed", record, detail: "\(error)")
-                throw RotationFailure(rotation: record, step: step, underlying: error)
+                try? await ledger.journal(record.lease, step: step, target: nil, phase: .failed, detail: reason)
+                await notify("rotation.failed", record, detail: reason, redactor: redactor)
+                throw RotationFailure(rotation: record, step: step, underlying: error, redactor: redactor)
             }
         }
     }
@@ -267,7 +270,8 @@ public struct RotationDriver: Sendable {
         return nil
     }
 
-    private func notify(_ event: String, _ record: RotationRecord, detail: String?) async {
+    /// Tells every notifier; a notifier's failure is journalled, redacted by `redactor`.
+    private func notify(_ event: String, _ record: RotationRecord, detail: String?, redactor: SecretRedactor = SecretRedactor()) async {
         let notice = RotationNotice(
             event: event, key: record.keyName.rawValue, env: record.env.rawValue, rotation: record.id,
             at: Timestamp.format(clock.now()), detail: detail)
@@ -276,7 +280,8 @@ public struct RotationDriver: Sendable {
                 try await notifier.notify(notice)
             } catch {
                 try? await ledger.journal(
-                    record.lease, step: record.resumeState, target: notifier.name, phase: .failed, detail: "notifier: \(error)")
+                    record.lease, step: record.resumeState, target: notifier.name, phase: .failed,
+                    detail: "notifier: " + redactor.redact("\(error)", limit: RotationFailure.reasonLimit))
             }
         }
     }
@@ -284,15 +289,28 @@ public struct RotationDriver: Sendable {
 
 /// A rotation step that failed; the rotation is recorded as failed at `step`.
 public struct RotationFailure: Error, CustomStringConvertible, Sendable {
+    /// How much of the underlying error's text is kept in messages, the registry and notices.
+    public static let reasonLimit = 1_000
+
     public let rotation: RotationRecord
     public let step: RotationState
+    /// The error itself, for classification (exit codes); never print it: print `reason`.
     public let underlying: any Error
+    /// The underlying error's text with every secret in play redacted.
+    public let reason: String
+
+    init(rotation: RotationRecord, step: RotationState, underlying: any Error, redactor: SecretRedactor) {
+        self.rotation = rotation
+        self.step = step
+        self.underlying = underlying
+        reason = redactor.redact("\(underlying)", limit: Self.reasonLimit)
+    }
 
     public var description: String {
         let command = "keyctl rotate \(rotation.keyName) --env \(rotation.env)"
         let next = rotation.isPastPointOfNoReturn
             ? "the new secret is live; fix the cause and run `\(command) --resume` to finish deleting the old one"
             : "the old secret still works; fix the cause and run `\(command) --resume`, or `--abort` to roll back"
-        return "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) failed at \(step.rawValue): \(underlying). \(next)"
+        return "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) failed at \(step.rawValue): \(reason). \(next)"
     }
 }

@@ -6,7 +6,9 @@ import KeyStore
 /// values) with AES-256-GCM under a key that never enters the registry.
 ///
 /// The key comes from `KEYCTL_MASTER_KEY` (base64 of 32 bytes) or a 0600 key file, created on
-/// first use. Each sealed value is bound to its rotation and purpose (authenticated data), so a
+/// first use. As ssh does for private keys, a key file that is a symbolic link, not owned by the
+/// user keyctl runs as, or open to its group or others in any way is refused: fix its owner or
+/// mode (`chmod 600`), or, if someone else may have read it, rotate every key in flight. Each sealed value is bound to its rotation and purpose (authenticated data), so a
 /// value copied onto another row does not open.
 public struct SecretCustody: Sendable {
     private let key: SymmetricKey
@@ -36,11 +38,26 @@ public struct SecretCustody: Sendable {
     }
 
     private static func read(_ keyFile: String) throws -> SecretCustody? {
-        guard let data = FileManager.default.contents(atPath: keyFile) else { return nil }
+        var status = stat()
+        guard lstat(keyFile, &status) == 0 else { return nil }
+        if let problem = exposure(status) {
+            throw CustodyError("the custody key file \(keyFile) \(problem); keyctl refuses to use it, as ssh refuses such private keys")
+        }
+        guard let data = FileManager.default.contents(atPath: keyFile) else {
+            throw CustodyError("cannot read the custody key file \(keyFile): check its permissions")
+        }
         guard let bytes = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               bytes.count == 32
         else { throw CustodyError("the custody key file \(keyFile) is not 32 base64-encoded bytes; restore it from your backup") }
         return SecretCustody(key: SymmetricKey(data: bytes))
+    }
+
+    /// Why a key file with this `lstat` must not be used; nil when it may.
+    private static func exposure(_ status: stat) -> String? {
+        if status.st_mode & S_IFMT == S_IFLNK { return "is a symbolic link: put the file itself there" }
+        if status.st_uid != geteuid() { return "is not owned by the user keyctl runs as: chown it" }
+        if status.st_mode & 0o077 != 0 { return "is open to its group or others: chmod 600 it" }
+        return nil
     }
 
     /// Seals `secret` for `purpose` (such as `new-secret` or `snapshot-0`) of rotation `rotationID`.

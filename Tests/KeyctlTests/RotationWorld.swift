@@ -29,6 +29,7 @@ final class RotationWorld: @unchecked Sendable {
             [issuers.provider]
             type = "exec"
             command = ["python3", "\(KeyctlProcess.fixture("provider_issuer.py"))"]
+            env = ["PROVIDER_URL"]
 
             [targets.app-env]
             type = "env-file"

@@ -22,11 +22,12 @@ struct AWSEndpoint: Sendable {
     /// The failure for an AWS error answer: throttling and service errors are retried, as are
     /// rejected credentials (new IAM keys take seconds to propagate); others need an operator.
     func failure(_ answer: HTTPAnswer, code: String?, message: String?) -> AdapterError {
+        let redactor = SecretRedactor(secrets: [signer.credentials.secretAccessKey] + (signer.credentials.sessionToken.map { [$0] } ?? []))
         let reason = [code, message].compactMap { $0 }.joined(separator: ": ")
         let retryable = ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "InternalServiceError", "InternalFailure", "ServiceUnavailable"]
         if let code, retryable.contains(code) {
-            return AdapterError(.retryable, adapter: adapter, "\(answer.what) answered \(answer.status): \(reason)")
+            return AdapterError(.retryable, adapter: adapter, "\(answer.what) answered \(answer.status): \(redactor.redact(reason))")
         }
-        return answer.failure(adapter: adapter, reason: reason.isEmpty ? nil : reason)
+        return answer.failure(adapter: adapter, reason: reason.isEmpty ? nil : reason, redactor: redactor)
     }
 }

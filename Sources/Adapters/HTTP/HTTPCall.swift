@@ -72,9 +72,10 @@ struct HTTPAnswer: Sendable {
 
     /// The failure for an unexpected status: 401/403 (the credential keyctl uses was rejected: it
     /// may not have propagated yet), 408, 429 and 5xx are retried; others need an operator.
-    /// `reason` is the service's own error text, when it has one worth showing.
-    func failure(adapter: String, reason: String?) -> AdapterError {
-        let text = "\(what) answered \(status)" + (reason.map { ": \($0.prefix(200))" } ?? "")
+    /// `reason` is the service's own error text, when it has one worth showing: it may repeat what
+    /// it was sent, so it is shown through `redactor` (built with the secrets the request carried).
+    func failure(adapter: String, reason: String?, redactor: SecretRedactor) -> AdapterError {
+        let text = "\(what) answered \(status)" + (reason.map { ": \(redactor.redact($0))" } ?? "")
         switch status {
         case 401, 403:
             return AdapterError(.retryable, adapter: adapter, "\(text) (the credential keyctl uses was rejected: check it and its permissions)")

@@ -1,8 +1,13 @@
 import AsyncHTTPClient
+import Rotation
 
 /// Short descriptions of transport errors, without request details that could carry a secret.
 enum HTTPErrorDescription {
     static func describe(_ error: any Error) -> String {
+        SecretRedactor().redact(summary(error))
+    }
+
+    private static func summary(_ error: any Error) -> String {
         switch error {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
             return "timed out"

@@ -37,7 +37,7 @@ public struct RESTIssuer: CredentialIssuer {
         ]
         return try await attempt {
             let answer = try await send(create, values)
-            guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: nil) }
+            guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: nil, redactor: SecretRedactor(secrets: [credential])) }
             let document = try answer.jsonObject(adapter: call.adapter)
             guard let secret = secretPointer.resolve(in: document) as? String, !secret.isEmpty else {
                 throw AdapterError(.retryable, adapter: call.adapter, "\(answer.what) answered without a string at \(secretPointer)")
@@ -76,7 +76,7 @@ public struct RESTIssuer: CredentialIssuer {
         try await attempt {
             let answer = try await send(delete, values)
             guard answer.isSuccess || answer.status == 404 || answer.status == 410 else {
-                throw answer.failure(adapter: call.adapter, reason: nil)
+                throw answer.failure(adapter: call.adapter, reason: nil, redactor: SecretRedactor(secrets: [self.credential]))
             }
         }
     }

@@ -30,7 +30,7 @@ extension VaultKVTarget {
             throw needsOperator(
                 "mount '\(mount)' does not exist, or the token's policy grants nothing in it: check 'mount' in keyctl.toml and the token's policy")
         }
-        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer)) }
+        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer), redactor: SecretRedactor(secrets: [token])) }
         let engine = try answer.jsonObject(adapter: call.adapter)["data"] as? [String: Any] ?? [:]
         let type = engine["type"] as? String ?? "unknown"
         guard type == "kv" || type == "generic" else {
@@ -61,7 +61,7 @@ extension VaultKVTarget {
         let answer = try await call.send(
             .POST, apiURL + "sys/capabilities-self", headers: headers + [("Content-Type", "application/json")], body: Array(body))
         if answer.status == 403 { return nil }
-        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer)) }
+        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer), redactor: SecretRedactor(secrets: [token])) }
         let data = try answer.jsonObject(adapter: call.adapter)["data"] as? [String: Any]
         return Set(data?[dataPath] as? [String] ?? []).subtracting(["deny"])
     }

@@ -90,7 +90,7 @@ public struct VaultKVTarget: DeployTarget {
             let metadata = (object?["data"] as? [String: Any])?["metadata"] as? [String: Any]
             return Stored(fields: [:], version: metadata?["version"] as? Int ?? 0)
         }
-        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer)) }
+        guard answer.isSuccess else { throw answer.failure(adapter: call.adapter, reason: Self.errors(answer), redactor: SecretRedactor(secrets: [token])) }
         let object = try answer.jsonObject(adapter: call.adapter)
         guard let data = object["data"] as? [String: Any], let metadata = data["metadata"] as? [String: Any],
               let version = metadata["version"] as? Int
@@ -108,7 +108,8 @@ public struct VaultKVTarget: DeployTarget {
         if answer.status == 400, reason?.contains("check-and-set") == true {
             throw AdapterError(.retryable, adapter: call.adapter, "\(path) changed while keyctl wrote it (check-and-set); re-reading it")
         }
-        throw answer.failure(adapter: call.adapter, reason: reason)
+        let written = (fields[field] as? String).flatMap { try? Secret(bytes: Array($0.utf8)) }
+        throw answer.failure(adapter: call.adapter, reason: reason, redactor: SecretRedactor(secrets: [token] + (written.map { [$0] } ?? [])))
     }
 
     func value(in stored: Stored) throws -> Secret? {

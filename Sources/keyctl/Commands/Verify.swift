@@ -26,11 +26,18 @@ struct Verify: AsyncParsableCommand {
         if let fingerprint = key.fingerprint, !secret.fingerprint.matches(fingerprint) {
             context.standardError.line("keyctl: warning: target \(target.name) holds a secret that is not the key's current version (\(secret.fingerprint))")
         }
-        let outcome = try await RetryPolicy(attempts: 3).run { try await verifier.verify(secret) }
+        // The verifier's words may repeat the secret: only redacted text is printed or recorded.
+        let redactor = SecretRedactor(secrets: [secret])
+        let outcome: VerificationOutcome
+        do {
+            outcome = try await RetryPolicy(attempts: 3).run { try await verifier.verify(secret) }
+        } catch let error as AdapterError {
+            throw AdapterError(error.kind, adapter: error.adapter, redactor.redact(error.message, limit: RotationFailure.reasonLimit))
+        }
         let succeeded = outcome == .accepted
         let detail = switch outcome {
         case .accepted: "accepted by \(verifier.name)"
-        case .rejected(let reason): "rejected by \(verifier.name): \(reason)"
+        case .rejected(let reason): "rejected by \(verifier.name): \(redactor.redact(reason))"
         }
         _ = try await registry.recordVerification(name: name, env: env, succeeded: succeeded, detail: detail, actor: global.resolvedActor)
         context.standardOutput.line("\(name) (\(env)): \(detail)")
