@@ -307,6 +307,8 @@ public struct RotationFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        // Another process took the rotation over: it is theirs to finish, not ours to advise on.
+        if let error = underlying as? KeyStoreError, error.category == .busy { return reason }
         let command = "keyctl rotate \(rotation.keyName) --env \(rotation.env)"
         let next = rotation.isPastPointOfNoReturn
             ? "the new secret is live; fix the cause and run `\(command) --resume` to finish deleting the old one"

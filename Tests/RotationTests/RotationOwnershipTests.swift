@@ -74,6 +74,7 @@ struct RotationOwnershipTests {
         // The old owner wakes up and carries on from what it last read: every write is refused.
         let failure = await #expect(throws: RotationFailure.self) { try await scenario.driver.run(stale) }
         #expect((failure?.underlying as? KeyStoreError)?.message.contains("was taken over by pid 200 on host-a") == true)
+        #expect(failure?.description.contains("--resume") == false)
         await #expect(throws: KeyStoreError.self) { try await scenario.test.registry.renewLease(stale.lease, for: TimeSpan(seconds: 60)) }
         await #expect(throws: KeyStoreError.self) { try await scenario.test.registry.recordAborted(stale.lease, actor: "stale") }
         let after = try await scenario.detail()
