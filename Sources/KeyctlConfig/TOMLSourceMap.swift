@@ -118,6 +118,12 @@ private struct Scanner {
         if bytes[cursor] == .openBracket {
             cursor += 1
             if cursor < bytes.count, bytes[cursor] == .openBracket { cursor += 1 }
+            // toml++ asserts (aborts) on a header that does not start with a key: refuse it here.
+            var first = cursor
+            skipSpaces(&first)
+            guard first < bytes.count, bytes[first].isBareKeyCharacter || bytes[first] == .quote || bytes[first] == .apostrophe else {
+                throw fail("a table header must start with a key name, such as [targets.app-env]")
+            }
             guard let path = keyPath(&cursor), cursor < bytes.count, bytes[cursor] == .closeBracket else { return }
             table = path
             record(path)

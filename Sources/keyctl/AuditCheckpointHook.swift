@@ -17,7 +17,7 @@ struct AuditCheckpointHook {
     /// command that takes no registry.
     init(command: any ParsableCommand, context: CommandContext) async {
         let configured = AuditAnchorSettings(environment: context.environment).checkpointFile != nil
-        global = configured ? Self.globalOptions(of: command) : nil
+        global = configured ? (command as? any RegistryCommand)?.global : nil
         before = try? await global?.openRegistry().auditHead()
     }
 
@@ -39,10 +39,5 @@ struct AuditCheckpointHook {
             context.standardError.line("keyctl: error: the audit checkpoint was not written: \(reason); once fixed, run `keyctl audit checkpoint`")
             return code == ExitStatus.success ? ExitStatus.failure : code
         }
-    }
-
-    /// The command's `--db`/`--actor` options, found whatever the command's type.
-    private static func globalOptions(of command: any ParsableCommand) -> GlobalOptions? {
-        Mirror(reflecting: command).children.lazy.compactMap { ($0.value as? OptionGroup<GlobalOptions>)?.wrappedValue }.first
     }
 }

@@ -96,6 +96,11 @@ struct ConfigurationTests {
         ("# policy\r\n[policy]\r\n\r\nmaxage = \"90d\"\r\n", 4, "unknown setting 'maxage' in [policy]"),
         ("[targets.t]\ntype = \"exec\"\ncommand = [\"\"\"\nfoo = 1\n\"\"\"]\nfoo = 2\n", 6, "unknown setting 'foo' in [targets.t]"),
         ("[policy]\nmax_age = \"9\\u0000d\"\n", 2, "NUL character"),
+        // Found by fuzzing: toml++ aborts on a header that does not start with a key.
+        ("[{", 1, "a table header must start with a key name"),
+        ("[policy]\n[ =]\n", 2, "a table header must start with a key name"),
+        ("[[!]]\n", 1, "a table header must start with a key name"),
+        ("[ {]\n", 1, "a table header must start with a key name"),
     ] + hostile)
     func errorsNameTheFileAndLine(text: String, line: Int, problem: String) {
         let error = #expect(throws: ConfigError.self) { try KeyctlConfiguration(parsing: text, file: "keyctl.toml") }

@@ -53,6 +53,7 @@ struct SharedEnvFileEndToEndTests {
             [issuers.provider]
             type = "exec"
             command = ["python3", "\(KeyctlProcess.fixture("provider_issuer.py"))"]
+            env = ["PROVIDER_URL"]
 
             [targets.shared-env]
             type = "env-file"

@@ -9,7 +9,7 @@ struct Audit: AsyncParsableCommand {
         defaultSubcommand: AuditList.self)
 }
 
-struct AuditList: AsyncParsableCommand {
+struct AuditList: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit events, oldest first.")
 
     @OptionGroup var global: GlobalOptions
@@ -49,7 +49,7 @@ struct AuditList: AsyncParsableCommand {
     }
 }
 
-struct AuditVerify: AsyncParsableCommand {
+struct AuditVerify: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the audit chain and its signed checkpoints (exit 2 when an event was edited, deleted or reordered).",
@@ -98,7 +98,7 @@ struct AuditVerify: AsyncParsableCommand {
     }
 }
 
-struct AuditWriteCheckpoint: AsyncParsableCommand {
+struct AuditWriteCheckpoint: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Sign a checkpoint of the audit chain's head, append it to the checkpoint file and print it.",

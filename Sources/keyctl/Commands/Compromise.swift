@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct Compromise: AsyncParsableCommand {
+struct Compromise: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Mark a key compromised, by name or by its leaked secret.",
         discussion: """

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KeyStore
 
-struct Import: AsyncParsableCommand {
+struct Import: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import keys in bulk from a CSV or JSON inventory file (no secrets): all or nothing.",
         discussion: "Columns (CSV) or fields (JSON): name, env, scopes, owner, description, created, rotated, max-age.")

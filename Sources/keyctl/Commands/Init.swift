@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct Init: AsyncParsableCommand {
+struct Init: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the registry, or migrate it to this keyctl's schema (safe to run again).")
 

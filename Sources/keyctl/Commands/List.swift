@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct List: AsyncParsableCommand {
+struct List: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(abstract: "List keys, ordered by environment and name.")
 
     @OptionGroup var global: GlobalOptions

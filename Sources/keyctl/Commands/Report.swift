@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KeyStore
 
-struct Report: AsyncParsableCommand {
+struct Report: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Flag keys that are overdue, due for rotation soon, or compromised.",
         discussion: """

@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct Retire: AsyncParsableCommand {
+struct Retire: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Mark a key retired: kept for the record, left out of reports.",
         discussion: "Retiring does not revoke the credential at its provider; do that first.")

@@ -4,7 +4,7 @@ import KeyStore
 import KeyctlConfig
 import Rotation
 
-struct Rotate: AsyncParsableCommand {
+struct Rotate: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rotate a key with zero downtime: create, deploy, verify, grace, delete.",
         discussion: """

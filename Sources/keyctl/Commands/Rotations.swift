@@ -9,7 +9,7 @@ struct Rotations: AsyncParsableCommand {
         defaultSubcommand: RotationsList.self)
 }
 
-struct RotationsList: AsyncParsableCommand {
+struct RotationsList: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List rotations, newest first.")
 
     @OptionGroup var global: GlobalOptions
@@ -45,7 +45,7 @@ struct RotationsList: AsyncParsableCommand {
     }
 }
 
-struct RotationsFinish: AsyncParsableCommand {
+struct RotationsFinish: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "finish",
         abstract: "Complete every rotation whose grace period has passed: delete the old credentials (for cron).")

@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct Show: AsyncParsableCommand {
+struct Show: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(abstract: "Show one key with its versions and recent events.")
 
     @OptionGroup var global: GlobalOptions

@@ -2,7 +2,7 @@ import Foundation
 import ArgumentParser
 import KeyStore
 
-struct Update: AsyncParsableCommand {
+struct Update: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(abstract: "Change a key's scopes, owner, description, labels or rotation period.")
 
     @OptionGroup var global: GlobalOptions

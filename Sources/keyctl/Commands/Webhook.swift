@@ -8,7 +8,7 @@ struct Webhook: AsyncParsableCommand {
         abstract: "Webhook tools.", subcommands: [WebhookVerify.self])
 }
 
-struct WebhookVerify: AsyncParsableCommand {
+struct WebhookVerify: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a received webhook's signature, as a receiver must (the body on stdin).",

@@ -1,0 +1,4 @@
+/// A command that works on the registry through the global options (`--db`, `--actor`, ...).
+protocol RegistryCommand {
+    var global: GlobalOptions { get }
+}
