@@ -85,3 +85,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing, for `scripts/fuzz` only: with KEYCTL_FUZZ=1 (and its own scratch path, .build-fuzz) the
+// parsers' targets get libFuzzer's coverage instrumentation and the KeyctlFuzz executable exists.
+// Without it, as in `swift build` and `swift test`, the package is exactly the one above.
+if Context.environment["KEYCTL_FUZZ"] == "1" {
+    let sanitizers = "-sanitize=" + (Context.environment["KEYCTL_FUZZ_SANITIZERS"] ?? "fuzzer,address")
+    for target in package.targets where ["KeyStore", "Adapters", "KeyctlConfig"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags([sanitizers])]
+    }
+    package.targets.append(
+        .executableTarget(
+            name: "KeyctlFuzz",
+            dependencies: ["KeyStore", "Rotation", "Adapters", "KeyctlConfig", "KeyctlTestSupport"],
+            path: "Fuzz",
+            swiftSettings: [.unsafeFlags([sanitizers])],
+            linkerSettings: [.unsafeFlags([sanitizers, "-use-ld=lld"])]
+        ))
+}

@@ -1,0 +1,21 @@
+/// A reproducible random number generator (SplitMix64) for property-based tests: the same seed
+/// gives the same inputs, so a failure names the seed that reproduces it. Never for secrets.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// `count` characters drawn from `alphabet`.
+    public mutating func string(from alphabet: String, count: Int) -> String {
+        let characters = Array(alphabet)
+        return String((0..<count).map { _ in characters.randomElement(using: &self)! })
+    }
+}
