@@ -7,7 +7,7 @@ struct FuzzTarget: Sendable {
     let check: @Sendable ([UInt8]) -> Void
 
     static let all: [FuzzTarget] = [
-        .config, .importCSV, .importJSON, .webhookHeader, .execReply,
+        .config, .importCSV, .importJSON, .webhookHeader, .execReply, .dotenv,
     ]
 
     /// The target named by `KEYCTL_FUZZ_TARGET`, chosen once.

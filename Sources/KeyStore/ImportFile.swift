@@ -17,7 +17,12 @@ public enum ImportFile {
         let firstByte = data.first { ![0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf].contains($0) }
         let isJSON = fileName.lowercased().hasSuffix(".json")
             || (!fileName.lowercased().hasSuffix(".csv") && (firstByte == UInt8(ascii: "[") || firstByte == UInt8(ascii: "{")))
-        return isJSON ? try parseJSON(data, fileName: fileName) : try parseCSV(data, fileName: fileName)
+        do {
+            return isJSON ? try parseJSON(data, fileName: fileName) : try parseCSV(data, fileName: fileName)
+        } catch {
+            // A message quotes the offending field: keep it one line whatever the field holds.
+            throw KeyStoreError(error.category, TerminalText.escaped(error.message))
+        }
     }
 
     static func parseCSV(_ data: Data, fileName: String) throws(KeyStoreError) -> [ImportEntry] {

@@ -1,4 +1,5 @@
 import Adapters
+import KeyctlTestSupport
 import Testing
 
 /// A real-world dotenv file and what `API_KEY` holds in it.
@@ -158,20 +159,5 @@ struct DotenvFileTests {
             #expect(try reread.value(of: "API_KEY") == value, "\(text.debugDescription) set to \(value)")
             #expect((try? reread.value(of: "B")) == otherBefore, "\(text.debugDescription)")
         }
-    }
-}
-
-/// A deterministic generator for test data (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import keyctl
+import KeyStore
 
 struct TerminalTextTests {
     @Test(arguments: [

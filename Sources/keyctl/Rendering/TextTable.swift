@@ -1,3 +1,4 @@
+import KeyStore
 import Foundation
 /// A plain-text table for terminals: a header row and left-aligned, space-padded columns.
 /// Control characters in cells are escaped (see `TerminalText`), so a cell is always one line.

@@ -6,9 +6,9 @@
 /// show every control character (C0, DEL, C1), line and paragraph separator, and bidirectional
 /// override as a Swift-style escape: ESC is `\u{1B}`, a newline `\u{A}`, U+202E `\u{202E}`.
 /// JSON output is escaped by `JSONWriter` as JSON requires instead.
-enum TerminalText {
+public enum TerminalText {
     /// `text` with each unsafe scalar replaced by `\u{HEX}`; `text` itself when it has none.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -21,7 +21,7 @@ enum TerminalText {
         return String(result)
     }
 
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: true
         case 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
