@@ -11,20 +11,53 @@ extension RotationRecord {
         """
     static let source = "rotations r JOIN keys k ON k.id = r.key_id"
 
-    init(row: Row) {
-        let targetsJSON: String = row[10]
-        let sealed: Data? = row[15]
+    /// Decodes a row selected with `selection`, checking each value as keyctl wrote it.
+    ///
+    /// Throws `registryUnreadable` naming the rotation when a column holds what keyctl never
+    /// writes (a value of another type, an unknown state, targets that are not a JSON array of
+    /// names, step counts that do not fit its targets).
+    init(row: Row) throws(KeyStoreError) {
+        // Built only for an error message.
+        func rotation() -> String { "rotation \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        let date = Date.init(registryEpochSeconds:)
+        let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in
+            try? JSONDecoder().decode([String].self, from: Data(json.utf8))
+        })
+        let snapshotsTaken = try row.decode(column: 16, of: rotation(), as: { (count: Int) in (0...targets.count).contains(count) ? count : nil })
+        let ownerHost: String? = try row.decode(column: 24, of: rotation())
         self.init(
-            id: row[0], keyName: KeyName(stored: row[1]), env: EnvironmentName(stored: row[2]),
-            state: RotationState(rawValue: row[3]) ?? .failed, failedStep: (row[4] as String?).flatMap(RotationState.init(rawValue:)),
-            failure: row[5], emergency: row[6], grace: TimeSpan(seconds: row[7]),
-            graceUntil: (row[8] as Int64?).map(Date.init(epochSeconds:)), issuer: row[9],
-            targets: (try? JSONDecoder().decode([String].self, from: Data(targetsJSON.utf8))) ?? [],
-            verifier: row[11], idempotencyKey: row[12], oldVersionID: row[13], newVersionID: row[14],
-            sealedSecret: sealed.map { Array($0) }, snapshotsTaken: row[16], deployedCount: row[17], promoted: row[18],
-            revocation: (row[19] as String?).flatMap(RevocationCheck.init(rawValue:)),
-            owner: (row[24] as String?).map { RotationOwner(host: $0, pid: row[25], processStart: row[26] ?? "") },
-            ownerEpoch: row[27], leaseUntil: (row[28] as Int64?).map(Date.init(epochSeconds:)), actor: row[20], startedAt: Date(epochSeconds: row[21]),
-            updatedAt: Date(epochSeconds: row[22]), finishedAt: (row[23] as Int64?).map(Date.init(epochSeconds:)))
+            id: try row.decode(column: 0, of: rotation()),
+            keyName: try row.decode(column: 1, of: rotation(), as: KeyName.init(_:)),
+            env: try row.decode(column: 2, of: rotation(), as: EnvironmentName.init(_:)),
+            state: try row.decode(column: 3, of: rotation(), as: RotationState.init(rawValue:)),
+            failedStep: try row.decodeIfPresent(column: 4, of: rotation(), as: RotationState.init(rawValue:)),
+            failure: try row.decode(column: 5, of: rotation()),
+            emergency: try row.decode(column: 6, of: rotation()),
+            grace: try row.decode(column: 7, of: rotation(), as: { (seconds: Int64) in
+                (0...TimeSpan.maximum.seconds).contains(seconds) ? TimeSpan(seconds: seconds) : nil
+            }),
+            graceUntil: try row.decodeIfPresent(column: 8, of: rotation(), as: date),
+            issuer: try row.decode(column: 9, of: rotation()),
+            targets: targets,
+            verifier: try row.decode(column: 11, of: rotation()),
+            idempotencyKey: try row.decode(column: 12, of: rotation()),
+            oldVersionID: try row.decode(column: 13, of: rotation()),
+            newVersionID: try row.decode(column: 14, of: rotation()),
+            sealedSecret: try row.decode(Data?.self, column: 15, of: rotation()).map { Array($0) },
+            snapshotsTaken: snapshotsTaken,
+            deployedCount: try row.decode(column: 17, of: rotation(), as: { (count: Int) in (0...snapshotsTaken).contains(count) ? count : nil }),
+            promoted: try row.decode(column: 18, of: rotation()),
+            revocation: try row.decodeIfPresent(column: 19, of: rotation(), as: RevocationCheck.init(rawValue:)),
+            owner: ownerHost.map { host in
+                RotationOwner(
+                    host: host, pid: (try? row.decode(Int32.self, column: 25, of: "")) ?? 0,
+                    processStart: (try? row.decode(String.self, column: 26, of: "")) ?? "")
+            },
+            ownerEpoch: try row.decode(column: 27, of: rotation()),
+            leaseUntil: try row.decodeIfPresent(column: 28, of: rotation(), as: date),
+            actor: try row.decode(column: 20, of: rotation()),
+            startedAt: try row.decode(column: 21, of: rotation(), as: date),
+            updatedAt: try row.decode(column: 22, of: rotation(), as: date),
+            finishedAt: try row.decodeIfPresent(column: 23, of: rotation(), as: date))
     }
 }

@@ -136,7 +136,7 @@ extension SQLiteKeyRegistry: RotationLedger {
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE k.env = ? AND k.name = ? AND r.state NOT IN ('done', 'aborted')",
                     arguments: [env.rawValue, name.rawValue]
-                ).map(RotationRecord.init(row:))
+                ).map { try RotationRecord(row: $0) }
             }
         }
     }
@@ -147,7 +147,7 @@ extension SQLiteKeyRegistry: RotationLedger {
                 try Row.fetchAllCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) \(inFlightOnly ? "WHERE r.state NOT IN ('done', 'aborted')" : "") ORDER BY r.started_at DESC, r.rowid DESC"
-                ).map(RotationRecord.init(row:))
+                ).map { try RotationRecord(row: $0) }
             }
         }
     }
@@ -373,7 +373,7 @@ extension SQLiteKeyRegistry: RotationLedger {
         guard let row = try Row.fetchOneCached(
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.id = ?", arguments: [id])
         else { throw KeyStoreError(.notFound, "no rotation \(id); see `keyctl rotations`") }
-        return RotationRecord(row: row)
+        return try RotationRecord(row: row)
     }
 
     /// Refuses a write under `lease` once another process has taken the rotation over.
@@ -386,7 +386,7 @@ extension SQLiteKeyRegistry: RotationLedger {
         try Row.fetchOneCached(
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.state NOT IN ('done', 'aborted')",
             arguments: [keyID]
-        ).map(RotationRecord.init(row:))
+        ).map { try RotationRecord(row: $0) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import KeyctlTestSupport
 import Testing
 
@@ -169,6 +170,33 @@ struct HostileInputTests {
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             #expect(result.stderr.contains("(prod) is damaged") || result.stderr.contains("key version"), "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error"))
+        }
+    }
+
+    static let rotationCorruptions = [
+        "UPDATE rotations SET started_at = 'x'",
+        "UPDATE rotations SET owner_epoch = 'x'",
+        "UPDATE rotations SET emergency = 'yes'",
+        "UPDATE rotations SET actor = x'ff'",
+        "UPDATE rotations SET targets = 'nope'",
+        "UPDATE rotations SET snapshots_taken = 7",
+        "PRAGMA ignore_check_constraints = ON; UPDATE rotations SET state = 'zombie'",
+    ]
+
+    @Test(arguments: rotationCorruptions)
+    func aRotationRowOfTheWrongTypeExits65NamingTheRotation(corruption: String) async throws {
+        let cli = await CLIHarness.initialised()
+        #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*").code == 0)
+        let registry = try SQLiteKeyRegistry.open(at: cli.registryPath)
+        let rotation = try await registry.beginRotation(
+            name: KeyName("checkout")!, env: EnvironmentName("prod")!,
+            plan: RotationPlan(issuer: "local", targets: ["app-env"], verifier: nil, grace: TimeSpan(seconds: 0), emergency: false),
+            owner: RotationOwner(host: "elsewhere", pid: 1, processStart: "gone"), lease: TimeSpan(seconds: 0), actor: "test")
+        try sqlite(cli.registryPath, corruption)
+        for arguments in [["rotations"], ["rotations", "--active", "--format", "json"], ["rotate", "checkout", "--env", "prod", "--abort"]] {
+            let result = await cli.run(arguments)
+            #expect(result.code == 65, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("rotation \(rotation.id) is damaged"), "\(arguments): \(result.stderr)")
         }
     }
 
