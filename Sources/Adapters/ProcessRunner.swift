@@ -100,15 +100,18 @@ private final class SpawnedProcess {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let argv = arguments.map { strdup($0) } + [nil]
+        guard let program = Self.resolve(arguments[0], path: environment["PATH"]) else {
+            [inPipe, outPipe, errPipe].joined().forEach { close($0) }
+            throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(arguments[0]): \(String(cString: strerror(ENOENT)))")
+        }
+        let argv = (Self.dieWithKeyctl + [program] + arguments.dropFirst()).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var spawned: pid_t = 0
-        // posix_spawnp finds a bare program name on keyctl's PATH, as a shell would.
-        let result = posix_spawnp(&spawned, arguments[0], &actions, &attributes, argv, envp)
+        let result = posix_spawn(&spawned, argv[0]!, &actions, &attributes, argv, envp)
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
@@ -120,6 +123,26 @@ private final class SpawnedProcess {
         input = inPipe[1]
         output = outPipe[0]
         errors = errPipe[0]
+    }
+
+    /// A hook dies with keyctl: started through util-linux's `setpriv --pdeathsig KILL`, it is
+    /// killed when the thread that waits for it ends, so a keyctl killed mid-rotation leaves no hook
+    /// that writes a target after another process took the rotation over (and restored it).
+    /// Where `setpriv` is missing, hooks start directly and may outlive keyctl.
+    static let dieWithKeyctl: [String] = {
+        let setpriv = "/usr/bin/setpriv"
+        return access(setpriv, X_OK) == 0 ? [setpriv, "--pdeathsig", "KILL", "--"] : []
+    }()
+
+    /// `program` as a path: itself when it names one, else the first executable of that name on
+    /// `path`, as a shell would find it; nil when there is none.
+    static func resolve(_ program: String, path: String?) -> String? {
+        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+        for folder in (path ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(folder)/\(program)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 
     /// Writes `bytes` to the child's stdin and closes it. A child that exits without reading

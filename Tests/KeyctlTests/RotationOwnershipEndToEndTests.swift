@@ -20,11 +20,15 @@ struct RotationOwnershipEndToEndTests {
         }
 
         owner.kill()
-        world.folder.write("release", "")
         #expect(owner.wait().killed)
+        // The owner's hook died with it: released now, it does not go on to finish its deploy.
+        world.folder.write("release", "")
+        usleep(500_000)
+        #expect(!FileManager.default.fileExists(atPath: world.folder.file("hook.log")), "the killed owner's hook ran on")
         let aborted = try world.keyctl("rotate", "blocked", "--env", "prod", "--abort")
         #expect(aborted.code == 0, "\(aborted.stderr)")
         #expect(try await world.problemsAfterAbort("blocked", original: original) == [])
+        #expect(try String(contentsOfFile: world.folder.file("hook.log"), encoding: .utf8) == "restore\n")
         let audit = try world.keyctl("audit", "--key", "blocked", "--env", "prod", "--format", "json").stdout
         #expect(audit.contains("owner no longer runs"))
     }

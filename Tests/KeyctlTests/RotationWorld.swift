@@ -42,7 +42,7 @@ final class RotationWorld: @unchecked Sendable {
 
             [targets.blocking-hook]
             type = "exec"
-            command = ["sh", "-c", "cat > /dev/null; i=0; while [ ! -f '\(folder.path)/release' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done"]
+            command = ["sh", "-c", "cat > /dev/null; i=0; while [ ! -f '\(folder.path)/release' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; echo $KEYCTL_ACTION >> '\(folder.path)/hook.log'"]
 
             [verifiers.app]
             type = "http"
