@@ -51,6 +51,10 @@ public struct EnvFileTarget: DeployTarget {
             throw AdapterError(.needsOperator, adapter: adapter, "\(path): \(error)")
         }
         guard let value, !value.isEmpty else { return nil }
+        // A value keyctl could not write back would make abort impossible: refuse it before deploy.
+        guard !value.contains(0) else {
+            throw AdapterError(.needsOperator, adapter: adapter, "\(path): the value of \(variable) contains a NUL byte, which keyctl cannot write back; fix the file first")
+        }
         return try? Secret(bytes: value)
     }
 

@@ -47,6 +47,9 @@ public struct AuditSigningKey: Sendable, CustomStringConvertible {
     }
 
     private static func read(_ keyFile: String) throws(KeyStoreError) -> AuditSigningKey? {
+        if let problem = KeyFile.exposure(of: keyFile) {
+            throw KeyStoreError(.failed, "the audit signing key file \(keyFile) \(problem); keyctl refuses to use it, as ssh refuses such private keys")
+        }
         guard let data = FileManager.default.contents(atPath: keyFile) else { return nil }
         guard let key = decode(String(decoding: data, as: UTF8.self)) else {
             throw KeyStoreError(

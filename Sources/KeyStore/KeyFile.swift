@@ -2,7 +2,19 @@ import Foundation
 
 /// Creates a small file holding key material, all at once or not at all: a temporary file in
 /// the same 0700 folder, written, fsynced, then linked to its name, which must not exist.
-enum KeyFile {
+public enum KeyFile {
+    /// Why the key file at `path` must not be used, as ssh refuses such private keys: it is a
+    /// symbolic link, not owned by the user keyctl runs as, or open to its group or others.
+    /// Nil when it may be used, or does not exist.
+    public static func exposure(of path: String) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        if status.st_mode & S_IFMT == S_IFLNK { return "is a symbolic link: put the file itself there" }
+        if status.st_uid != geteuid() { return "is not owned by the user keyctl runs as: chown it" }
+        if status.st_mode & 0o077 != 0 { return "is open to its group or others: chmod 600 it" }
+        return nil
+    }
+
     /// Writes `data` to a new file `path`, mode 0600. Throws `KeyStoreError` (`failed`) when
     /// `path` exists or cannot be written; nothing is left behind then.
     static func create(_ data: Data, at path: String) throws(KeyStoreError) {

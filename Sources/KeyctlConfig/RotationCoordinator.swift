@@ -61,6 +61,7 @@ public struct RotationCoordinator: Sendable {
         _ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool, custody: SecretCustody
     ) async throws -> RotationRecord {
         let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
+        try faults.check(targets: plan.targets.count, hasVerifier: plan.verifier != nil)
         let adapters = try setup.adapters(for: plan, name, env)
         try await adapters.preflight(retry: retry)
         let record = try await ownership.begin(name, env, plan: plan, actor: actor)
@@ -147,6 +148,7 @@ public struct RotationCoordinator: Sendable {
     /// Builds the rotation's adapters (so a configuration mistake changes nothing), then takes
     /// the rotation for this process.
     private func claim(_ record: RotationRecord, custody: SecretCustody) async throws -> (RotationRecord, RotationDriver) {
+        try faults.check(targets: record.targets.count, hasVerifier: record.verifier != nil)
         let driver = driver(adapters: try setup.adapters(for: record), custody: custody)
         return (try await ownership.claim(record, actor: actor), driver)
     }

@@ -40,7 +40,7 @@ public struct SecretCustody: Sendable {
     private static func read(_ keyFile: String) throws -> SecretCustody? {
         var status = stat()
         guard lstat(keyFile, &status) == 0 else { return nil }
-        if let problem = exposure(status) {
+        if let problem = KeyFile.exposure(of: keyFile) {
             throw CustodyError("the custody key file \(keyFile) \(problem); keyctl refuses to use it, as ssh refuses such private keys")
         }
         guard let data = FileManager.default.contents(atPath: keyFile) else {
@@ -52,13 +52,6 @@ public struct SecretCustody: Sendable {
         return SecretCustody(key: SymmetricKey(data: bytes))
     }
 
-    /// Why a key file with this `lstat` must not be used; nil when it may.
-    private static func exposure(_ status: stat) -> String? {
-        if status.st_mode & S_IFMT == S_IFLNK { return "is a symbolic link: put the file itself there" }
-        if status.st_uid != geteuid() { return "is not owned by the user keyctl runs as: chown it" }
-        if status.st_mode & 0o077 != 0 { return "is open to its group or others: chmod 600 it" }
-        return nil
-    }
 
     /// Seals `secret` for `purpose` (such as `new-secret` or `snapshot-0`) of rotation `rotationID`.
     public func seal(_ secret: Secret, rotationID: String, purpose: String) throws -> [UInt8] {

@@ -36,6 +36,8 @@ enum ExitStatus {
             }
         case let error as RotationFailure:
             return (classify(error.underlying).code, error.description)
+        case let error as UnknownFaultPoint:
+            return (usage, error.description)
         case let error as PreflightFailure:
             return (known(error.underlying)?.code ?? failure, error.description)
         case let error as AdapterError:

@@ -9,16 +9,10 @@ extension GlobalOptions {
     func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) throws -> RotationCoordinator {
         let context = CommandContext.current
         let configuration = try loadConfiguration()
-        let faults: FaultInjection
-        do {
-            faults = try FaultInjection(environment: context.environment)
-        } catch {
-            throw CommandFailure(.usage, error.description)
-        }
         return RotationCoordinator(
             store: try openRegistry(),
             setup: RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock),
-            faults: faults,
+            faults: try FaultInjection(environment: context.environment),
             retry: RetryPolicy(attempts: retryAttempts),
             actor: resolvedActor,
             observe: observe)

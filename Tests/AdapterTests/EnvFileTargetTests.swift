@@ -22,6 +22,13 @@ struct EnvFileTargetTests {
         #expect(mode == 0o640, "an existing file keeps its mode")
     }
 
+    @Test func aValueWithANULByteIsRefusedBeforeAnythingIsWritten() async throws {
+        let path = folder.write("app.env", "API_KEY=a\u{0}b\nOTHER=1\n")
+        let error = await #expect(throws: AdapterError.self) { try await target().snapshot() }
+        #expect(error?.message.contains("contains a NUL byte") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("API_KEY=a\u{0}b\nOTHER=1\n".utf8))
+    }
+
     @Test func aNewFileIsCreatedOwnerOnly() async throws {
         try await target("new.env").deploy(try Secret(reading: "sk_brand_new"))
         let path = folder.file("new.env")

@@ -214,6 +214,15 @@ struct AuditAnchorTests {
         #expect(reloaded?.verificationKey == world.key.verificationKey)
     }
 
+    @Test func aSigningKeyFileOpenToOthersIsRefusedAsSSHRefusesSuchKeys() async throws {
+        let world = try await World()
+        try await world.checkpoint()
+        let file = world.test.folder.file("keys/audit-signing.key")
+        chmod(file, 0o644)
+        let error = #expect(throws: KeyStoreError.self) { try AuditSigningKey.load(environment: [:], keyFile: file, create: false) }
+        #expect(error?.message.contains("is open to its group or others: chmod 600 it") == true)
+    }
+
     @Test func aPublicKeyFileVerifiesWithoutTheSigningKey() async throws {
         let world = try await World()
         try await world.checkpoint()
@@ -233,6 +242,7 @@ struct AuditAnchorTests {
     func aMalformedSigningKeyIsRefused(text: String) throws {
         let folder = TemporaryFolder()
         let file = folder.write("audit.key", text.isEmpty ? "garbage" : text)
+        chmod(file, 0o600)
         let environment = text.isEmpty ? [:] : ["KEYCTL_AUDIT_KEY": text]
         #expect(throws: KeyStoreError(.invalidInput, text.isEmpty
             ? "the audit signing key file \(file) is not a base64-encoded 32-byte Ed25519 key; restore it from your backup"

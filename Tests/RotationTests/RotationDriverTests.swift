@@ -124,9 +124,16 @@ struct RotationDriverTests {
         _ = try FaultInjection(environment: ["KEYCTL_FAULT": point])
     }
 
-    @Test(arguments: ["finish.during", "confirm.afterwards", "deploy.x.before", "deploy.+1.before", "snapshot.before", "crash"])
+    @Test(arguments: ["finish.during", "confirm.afterwards", "deploy.x.before", "deploy.+1.before", "deploy.01.before", "snapshot.before", "crash"])
     func anUnknownFaultPointIsRefused(point: String) {
         #expect(throws: UnknownFaultPoint.self) { try FaultInjection(environment: ["KEYCTL_FAULT": point]) }
+    }
+
+    @Test(arguments: [("deploy.2.before", 2, true), ("snapshot.5.after", 1, false), ("finish.before", 1, true), ("confirm.during", 1, false)])
+    func aPointTheRotationNeverReachesIsRefused(point: String, targets: Int, hasVerifier: Bool) throws {
+        let faults = try FaultInjection(environment: ["KEYCTL_FAULT": point])
+        #expect(throws: UnknownFaultPoint.self) { try faults.check(targets: targets, hasVerifier: hasVerifier) }
+        try FaultInjection(environment: ["KEYCTL_FAULT": "deploy.1.after"]).check(targets: 2, hasVerifier: false)
     }
 
     @Test func aCreateRepeatedAfterACrashReturnsTheSameCredential() async throws {

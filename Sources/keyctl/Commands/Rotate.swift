@@ -129,7 +129,8 @@ final class RotationTally: @unchecked Sendable {
     private let live: Bool
     private var done = 0
     private(set) var failures = 0
-    private(set) var warnings = 0
+    private var stillAccepted = 0
+    private var unconfirmed = 0
     private(set) var worstExitCode: Int32 = ExitStatus.success
 
     init(total: Int, sink: any OutputSink, errors: any OutputSink, live: Bool) {
@@ -148,7 +149,7 @@ final class RotationTally: @unchecked Sendable {
                 sink.line("\(name) (\(env)): \(record.state == .done ? "rotated" : "rotated, old secret valid until \(record.graceUntil.map(Timestamp.format) ?? "the end of its grace")")")
                 let code = ExitStatus.code(for: record)
                 if code != ExitStatus.success {
-                    warnings += 1
+                    if record.revocation == .accepted { stillAccepted += 1 } else { unconfirmed += 1 }
                     worstExitCode = ExitStatus.worse(worstExitCode, code)
                     errors.line("keyctl: warning: \(RotationProgress.line(record, "confirmRevocation"))")
                 }
@@ -165,8 +166,10 @@ final class RotationTally: @unchecked Sendable {
     func finish() {
         lock.withLock {
             if live { sink.write("\r\u{1B}[K") }
-            let warned = warnings > 0 ? ", \(warnings) with the old secret not confirmed rejected (see above)" : ""
-            sink.line("\(done - failures) of \(total) rotated, \(failures) failed\(warned)")
+            var summary = "\(done - failures) of \(total) rotated, \(failures) failed"
+            if stillAccepted > 0 { summary += ", \(stillAccepted) with the old secret STILL ACCEPTED" }
+            if unconfirmed > 0 { summary += ", \(unconfirmed) with the old secret not confirmed rejected" }
+            sink.line(summary + (stillAccepted + unconfirmed > 0 ? " (see stderr)" : ""))
         }
     }
 }
