@@ -7,7 +7,8 @@ extension FuzzTarget {
         let file = DotenvFile(parsing: bytes)
         invariant(file.serialized() == bytes, "parse then serialise changed the bytes")
         let name = "API_KEY"
-        guard let original = try? file.value(of: name) else { return }
+        let original: [UInt8]?
+        do { original = try file.value(of: name) } catch { return }
         var changed = file
         let fresh = Array("sk_fuzz_New0123456789abcdef".utf8)
         guard (try? changed.setValue(fresh, of: name)) != nil else { return }

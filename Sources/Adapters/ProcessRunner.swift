@@ -76,10 +76,11 @@ private final class SpawnedProcess {
         Self.spawnLock.lock()
         defer { Self.spawnLock.unlock() }
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+        // Close-on-exec from birth (pipe2), so that no process spawned at the same moment by other
+        // code (Foundation's Process does not take spawnLock) inherits a pipe end and holds it open.
+        guard closeOnExecPipe(&inPipe, O_CLOEXEC) == 0, closeOnExecPipe(&outPipe, O_CLOEXEC) == 0, closeOnExecPipe(&errPipe, O_CLOEXEC) == 0 else {
             throw AdapterError(.retryable, adapter: adapter, "cannot create pipes: \(String(cString: strerror(errno)))")
         }
-        for descriptor in inPipe + outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -172,13 +173,15 @@ private final class SpawnedProcess {
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while !open.isEmpty {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let remaining = timedOut ? 1_000 : Int32(max(0, deadline.timeIntervalSinceNow) * 1_000)
+            let remaining = timedOut ? 2_000 : Int32(max(0, deadline.timeIntervalSinceNow) * 1_000)
             let ready = poll(&fds, nfds_t(fds.count), remaining)
             if ready == 0 && !timedOut {
                 timedOut = true
                 kill(-pid, SIGKILL)
                 continue
             }
+            // Killed, yet a pipe stays open: a process outside the group holds it. Stop reading.
+            if ready == 0 { break }
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
@@ -220,3 +223,7 @@ extension ProcessRunner.Output {
         AdapterError(status == 75 ? .retryable : .needsOperator, adapter: adapter, "\(what) failed: \(reason(redactor: redactor))")
     }
 }
+
+/// glibc's `pipe2(2)`, which Swift's Glibc module does not export (it needs _GNU_SOURCE).
+@_silgen_name("pipe2")
+private func closeOnExecPipe(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
