@@ -70,9 +70,8 @@ public struct RotationCoordinator: Sendable {
     }
 
     /// Continues the key's rotation in flight from its last recorded step. Throws `busy` naming
-    /// its owner while another process drives it.
-    /// A crash right after the last step was recorded leaves nothing to resume: the key's last
-    /// rotation, done, is returned as it is.
+    /// its owner while another process drives it. After a crash right after the last step was
+    /// recorded there is nothing to resume: the key's last rotation, done, is returned as it is.
     public func resume(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
         if try await store.rotationInFlight(name: name, env: env) == nil,
            let last = try await store.rotations(inFlightOnly: false).first(where: { $0.keyName == name && $0.env == env }),
