@@ -36,11 +36,26 @@ struct ExecAdapterTests {
     }
 
     @Test func aHookThatHangsIsKilledAtItsTimeout() async throws {
-        let hanging = ExecTarget(name: "restart", command: [script("hang.sh", "sleep 30\n")], timeoutSeconds: 0.5, secretInEnvironment: false)
-        let started = Date()
+        // The hook and the `sleep` it started both record their pids; both must be gone after the
+        // timeout. (Wall time is no measure here: the suite's other tests may hold every thread.)
+        let pids = folder.file("pids")
+        let hanging = ExecTarget(
+            name: "restart", command: [script("hang.sh", "echo $$ >> \(pids)\nsleep 30 & echo $! >> \(pids)\nwait\n")], timeoutSeconds: 0.5,
+            secretInEnvironment: false)
         let error = await #expect(throws: AdapterError.self) { try await hanging.deploy(try Secret(reading: "x-secret-value")) }
         #expect(error?.kind == .retryable)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(error?.message.contains("timed out after 0.5s") == true)
+        let started = try String(contentsOfFile: pids, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(started.count == 2)
+        for pid in started { #expect(!Self.isRunning(pid), "process \(pid) survived the timeout") }
+    }
+
+    /// Whether `pid` runs: it exists and is not a zombie waiting to be reaped.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.range(of: ") ", options: .backwards)
+        else { return false }
+        return stat[end.upperBound...].first != "Z"
     }
 
     @Test func theExecIssuerSpeaksJSONAndPassesTheIdempotencyKey() async throws {
