@@ -80,7 +80,7 @@ def timed(command, runs, env=None, stdout=subprocess.DEVNULL, setup=None):
 
 def report_line(label, keyctl_seconds, baseline_seconds, target):
     ratio = keyctl_seconds / baseline_seconds
-    verdict = "ok" if ratio <= target else "OVER TARGET"
+    verdict = "PASS" if ratio <= target else "MISS"
     print(f"{label}: keyctl {keyctl_seconds * 1000:.1f} ms, sqlite3 {baseline_seconds * 1000:.1f} ms, "
           f"ratio {ratio:.2f}x (target <= {target}x) {verdict}")
     return ratio

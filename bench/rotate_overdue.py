@@ -87,7 +87,7 @@ command = ["{adapter}"]
               f"({floor / ideal:.2f}x ideal); keyctl / baseline {elapsed / floor:.2f}x")
         print(f"rotate --overdue, {keys:,} keys, concurrency {concurrency}, {latency_ms} ms adapters: "
               f"{elapsed:.2f} s, ideal {ideal:.2f} s ({calls:,} calls x {latency_ms} ms / {concurrency}), "
-              f"ratio {ratio:.2f}x (target <= 1.3x) {'ok' if ratio <= 1.3 else 'OVER TARGET'}")
+              f"ratio {ratio:.2f}x (target <= 1.3x) {'PASS' if ratio <= 1.3 else 'MISS'}")
         if result.returncode != 0:
             sys.exit(f"keyctl exited {result.returncode}: {result.stderr.decode()[:500]}")
     finally:
