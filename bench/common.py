@@ -64,23 +64,38 @@ def seeded_registry(count):
     return folder, db
 
 
+class Timing:
+    """A command's median wall time over its runs, and the largest resident set any run reached."""
+
+    def __init__(self, seconds, peak_kib):
+        self.seconds = seconds
+        self.peak_kib = peak_kib
+
+
 def timed(command, runs, env=None, stdout=subprocess.DEVNULL, setup=None):
-    """Median wall time of `runs` runs of `command` (a list), after one warm-up run."""
+    """The median wall time of `runs` runs of `command` (a list), after one warm-up run, and its
+    peak memory (ru_maxrss of the process itself, read with wait4)."""
     samples = []
+    peak = 0
     for attempt in range(runs + 1):
         if setup:
             setup()
         start = time.perf_counter()
-        subprocess.run(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL, check=False)
+        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
         elapsed = time.perf_counter() - start
         if attempt:
             samples.append(elapsed)
-    return statistics.median(samples)
+            peak = max(peak, usage.ru_maxrss)
+    return Timing(statistics.median(samples), peak)
 
 
-def report_line(label, keyctl_seconds, baseline_seconds, target):
-    ratio = keyctl_seconds / baseline_seconds
+def report_line(label, keyctl, baseline, target):
+    """Prints keyctl's and the baseline's time and peak memory, the ratio, the target and PASS or MISS."""
+    ratio = keyctl.seconds / baseline.seconds
     verdict = "PASS" if ratio <= target else "MISS"
-    print(f"{label}: keyctl {keyctl_seconds * 1000:.1f} ms, sqlite3 {baseline_seconds * 1000:.1f} ms, "
+    print(f"{label}: keyctl {keyctl.seconds * 1000:.1f} ms (peak {keyctl.peak_kib / 1024:.1f} MiB), "
+          f"sqlite3 {baseline.seconds * 1000:.1f} ms (peak {baseline.peak_kib / 1024:.1f} MiB), "
           f"ratio {ratio:.2f}x (target <= {target}x) {verdict}")
     return ratio

@@ -53,7 +53,7 @@ def main():
             env = dict(os.environ, KEYCTL_DB=target, KEYCTL_ACTOR="bench")
             runs = 3
             keyctl_time = common.timed([common.KEYCTL, "import", csv], runs, env=env, setup=fresh)
-            sqlite_time = common.timed(["sh", "-c", f"sqlite3 {target} < {sql}"], runs, setup=fresh)
+            sqlite_time = common.timed(["sh", "-c", f"exec sqlite3 {target} < {sql}"], runs, setup=fresh)
             common.report_line(f"import, {count:,} keys", keyctl_time, sqlite_time, 1.5)
         finally:
             shutil.rmtree(folder)
