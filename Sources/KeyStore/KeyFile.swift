@@ -1,7 +1,7 @@
 import Foundation
 
-/// Creates a small file holding key material, all at once or not at all: a temporary file in
-/// the same 0700 folder, written, fsynced, then linked to its name, which must not exist.
+/// Files holding key material: created all at once or not at all (in a 0700 folder, 0600), and
+/// checked before use as ssh checks private keys.
 public enum KeyFile {
     /// Why the key file at `path` must not be used, as ssh refuses such private keys: it is a
     /// symbolic link, not owned by the user keyctl runs as, or open to its group or others.
@@ -15,24 +15,15 @@ public enum KeyFile {
         return nil
     }
 
-    /// Writes `data` to a new file `path`, mode 0600. Throws `KeyStoreError` (`failed`) when
-    /// `path` exists or cannot be written; nothing is left behind then.
+    /// Writes `data` to a new file `path`, mode 0600, atomically (`AtomicFile`, exclusive).
+    /// Throws `KeyStoreError` (`failed`) when `path` exists or cannot be written; nothing is left
+    /// behind then.
     static func create(_ data: Data, at path: String) throws(KeyStoreError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        try createFolder(folder)
-        var template = Array(((folder.isEmpty ? "." : folder) + "/.keyctl-tmp-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        defer { unlink(temporary) }
         do {
-            defer { close(descriptor) }
-            guard fchmod(descriptor, 0o600) == 0 else { throw failure("cannot set the mode of \(temporary)") }
-            try writeAll(Array(data), to: descriptor, name: temporary)
-            guard fsync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk") }
+            try AtomicFile.write(data, to: path, mode: 0o600, exclusive: true)
+        } catch {
+            throw KeyStoreError(.failed, "\(error)")
         }
-        guard link(temporary, path) == 0 else { throw failure("cannot create \(path)") }
-        syncFolder(folder)
     }
 
     /// Creates `folder` (and its parents) with mode 0700 when it does not exist.

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import Rotation
 
 /// Where an env file really is, and its bytes: a symbolic link is followed to its final target,
