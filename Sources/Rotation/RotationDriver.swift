@@ -40,6 +40,8 @@ public struct RotationDriver: Sendable {
         var record = start
         var machine = RotationMachine(record: record)
         let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
+        // The issuer's id for the new credential, which targets may store beside it (read once).
+        var newIssuerRef = detail.versions.first { $0.id == record.newVersionID }?.issuerRef
         while true {
             let action = machine.nextAction(now: clock.now())
             do {
@@ -47,13 +49,13 @@ public struct RotationDriver: Sendable {
                 case .none, .waitForGrace:
                     return record
                 case .create:
-                    record = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue))
+                    (record, newIssuerRef) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue))
                     try machine.handle(.created)
                 case .snapshot(let index):
                     record = try await snapshot(record, index)
                     try machine.handle(.snapshotTaken(target: index))
                 case .deploy(let index):
-                    record = try await deploy(record, index)
+                    record = try await deploy(record, index, issuerRef: newIssuerRef)
                     try machine.handle(.deployed(target: index))
                 case .verify:
                     record = try await verify(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
@@ -123,7 +125,8 @@ public struct RotationDriver: Sendable {
 
     // MARK: Steps
 
-    private func create(_ record: RotationRecord, scopes: [String]) async throws -> RotationRecord {
+    /// Creates the new credential; returns the rotation as recorded and the issuer's id for it.
+    private func create(_ record: RotationRecord, scopes: [String]) async throws -> (RotationRecord, String?) {
         try await started(record, .create, target: nil)
         faults.reach("create.before")
         let request = CredentialRequest(name: record.keyName, env: record.env, scopes: scopes, idempotencyKey: record.idempotencyKey)
@@ -134,7 +137,7 @@ public struct RotationDriver: Sendable {
             record.lease, fingerprint: issued.secret.fingerprint, hint: issued.secret.hint, issuerRef: issued.issuerRef,
             sealedSecret: sealed, actor: actor)
         faults.reach("create.after")
-        return updated
+        return (updated, issued.issuerRef)
     }
 
     private func snapshot(_ record: RotationRecord, _ index: Int) async throws -> RotationRecord {
@@ -148,13 +151,11 @@ public struct RotationDriver: Sendable {
         return updated
     }
 
-    private func deploy(_ record: RotationRecord, _ index: Int) async throws -> RotationRecord {
+    private func deploy(_ record: RotationRecord, _ index: Int, issuerRef: String?) async throws -> RotationRecord {
         let target = adapters.targets[index]
         try await started(record, .deploy, target: target.name)
         faults.reach("deploy.\(index).before")
         let secret = try newSecret(record)
-        let issuerRef = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
-            .versions.first { $0.id == record.newVersionID }?.issuerRef
         try await retry.run { try await target.deploy(secret, issuerRef: issuerRef) }
         faults.reach("deploy.\(index).during")
         let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, actor: actor)
