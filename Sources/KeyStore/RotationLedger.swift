@@ -35,6 +35,9 @@ public protocol RotationLedger: Sendable {
     /// The key's rotation in flight (not done or aborted), if any.
     func rotationInFlight(name: KeyName, env: EnvironmentName) async throws -> RotationRecord?
 
+    /// The key's newest rotation, in flight or ended, if it ever had one.
+    func latestRotation(name: KeyName, env: EnvironmentName) async throws -> RotationRecord?
+
     /// Rotations, newest first; only those in flight when `inFlightOnly`.
     func rotations(inFlightOnly: Bool) async throws -> [RotationRecord]
 

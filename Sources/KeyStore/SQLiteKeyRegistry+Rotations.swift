@@ -141,6 +141,18 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
+    public func latestRotation(name: KeyName, env: EnvironmentName) async throws -> RotationRecord? {
+        try perform {
+            try database.read { db in
+                try Row.fetchOneCached(
+                    db,
+                    sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE k.env = ? AND k.name = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1",
+                    arguments: [env.rawValue, name.rawValue]
+                ).map { try RotationRecord(row: $0) }
+            }
+        }
+    }
+
     public func rotations(inFlightOnly: Bool) async throws -> [RotationRecord] {
         try perform {
             try database.read { db in

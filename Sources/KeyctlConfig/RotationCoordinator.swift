@@ -73,10 +73,8 @@ public struct RotationCoordinator: Sendable {
     /// its owner while another process drives it. After a crash right after the last step was
     /// recorded there is nothing to resume: the key's last rotation, done, is returned as it is.
     public func resume(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
-        if try await store.rotationInFlight(name: name, env: env) == nil,
-           let last = try await store.rotations(inFlightOnly: false).first(where: { $0.keyName == name && $0.env == env }),
-           last.state == .done
-        {
+        // A rotation in flight is always the key's newest: one at a time.
+        if let last = try await store.latestRotation(name: name, env: env), last.state == .done {
             observe(last, "already done")
             return last
         }
