@@ -43,6 +43,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Exposure",
+            dependencies: ["KeyStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
             name: "KeyctlConfig",
             dependencies: ["KeyStore", "Rotation", "Adapters", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
@@ -53,6 +57,7 @@ let package = Package(
                 "KeyctlConfig",
                 "Rotation",
                 "Adapters",
+                "Exposure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +82,10 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: ["Adapters", "Rotation", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
+        ),
+        .testTarget(
+            name: "ExposureTests",
+            dependencies: ["Exposure", "KeyStore", "KeyctlTestSupport"]
         ),
         .testTarget(
             name: "KeyctlTests",
