@@ -19,6 +19,8 @@ public struct KeyStoreError: Error, CustomStringConvertible, Sendable, Equatable
         case registryUnreadable
         /// The registry's schema is newer or older than this binary can use.
         case schemaMismatch
+        /// Another run rotated the key after this batch chose it; the batch leaves it alone.
+        case superseded
         /// Anything else that failed.
         case failed
     }

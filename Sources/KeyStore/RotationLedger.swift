@@ -13,9 +13,12 @@ import Foundation
 /// `conflict` for a transition the rotation's recorded state does not allow.
 public protocol RotationLedger: Sendable {
     /// Starts a rotation of the key with `plan`, owned by `owner` for `lease` seconds.
-    /// Throws `busy` naming the rotation in flight.
+    /// Throws `busy` naming the rotation in flight. With `unlessBegunSince` (a batch's choice of
+    /// keys), throws `superseded` when a rotation of the key began at or after that time: another
+    /// run rotated it after the batch chose it, and rotating it again would be a second rotation.
     func beginRotation(
-        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan, actor: String
+        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan,
+        unlessBegunSince: Date?, actor: String
     ) async throws -> RotationRecord
 
     /// Makes `owner` the owner of the rotation with a new epoch and a lease of `lease`, when no

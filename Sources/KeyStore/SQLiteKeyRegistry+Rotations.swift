@@ -21,6 +21,13 @@ extension KeyStoreError {
             "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) is driven by \(rotation.owner.map { ownerLine($0, rotation) } ?? "another process") \(whileItRuns(command))")
     }
 
+    /// Another run began `rotation` after a batch chose the key: the batch leaves the key alone.
+    static func rotatedMeanwhile(_ rotation: RotationRecord) -> Self {
+        .init(
+            .superseded,
+            "skipped: another run began rotation \(rotation.id) of this key (\(rotation.state.rawValue), by \(rotation.actor)) after this batch chose it; see `keyctl rotations`")
+    }
+
     /// This process's lease on `rotation` was taken over: it must stop without writing.
     static func leaseLost(_ rotation: RotationRecord) -> Self {
         .init(
@@ -39,7 +46,8 @@ extension KeyStoreError {
 
 extension SQLiteKeyRegistry: RotationLedger {
     public func beginRotation(
-        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan, actor: String
+        name: KeyName, env: EnvironmentName, plan: RotationPlan, owner: RotationOwner, lease: TimeSpan,
+        unlessBegunSince: Date?, actor: String
     ) async throws -> RotationRecord {
         try await writeSuspending { [self] db, now in
             guard let key = try Row.fetchOneCached(
@@ -50,6 +58,9 @@ extension SQLiteKeyRegistry: RotationLedger {
                 throw KeyStoreError(.conflict, "key '\(name)' in '\(env)' is retired; retired keys are not rotated")
             }
             if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
+            if let since = unlessBegunSince, let later = try fetchRotation(db, keyID: key[0], begunSince: since) {
+                throw KeyStoreError.rotatedMeanwhile(later)
+            }
             let id = UUID().uuidString.lowercased()
             let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
             let at = Timestamp.epochSeconds(now)
@@ -392,6 +403,15 @@ extension SQLiteKeyRegistry: RotationLedger {
     private func checkLease(_ db: Database, _ lease: RotationLease) throws {
         let epoch = try Int.fetchOne(db, sql: "SELECT owner_epoch FROM rotations WHERE id = ?", arguments: [lease.rotationID])
         if epoch != lease.epoch { throw KeyStoreError.leaseLost(try fetchRotation(db, lease.rotationID)) }
+    }
+
+    /// The key's newest rotation if it began at or after `since` (whole seconds, as stored).
+    private func fetchRotation(_ db: Database, keyID: String, begunSince since: Date) throws -> RotationRecord? {
+        try Row.fetchOneCached(
+            db,
+            sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT 1",
+            arguments: [keyID, Timestamp.epochSeconds(since)]
+        ).map { try RotationRecord(row: $0) }
     }
 
     private func fetchRotationInFlight(_ db: Database, keyID: String) throws -> RotationRecord? {

@@ -58,13 +58,14 @@ public struct RotationCoordinator: Sendable {
     /// mistake or a target that cannot take a secret changes nothing, and drives the rotation with
     /// those same adapters.
     private func rotate(
-        _ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool, custody: SecretCustody
+        _ name: KeyName, _ env: EnvironmentName, grace: TimeSpan?, emergency: Bool, unlessBegunSince: Date? = nil,
+        custody: SecretCustody
     ) async throws -> RotationRecord {
         let plan = try setup.plan(for: name, in: env, grace: grace, emergency: emergency)
         try faults.check(targets: plan.targets.count, hasVerifier: plan.verifier != nil)
         let adapters = try setup.adapters(for: plan, name, env)
         try await adapters.preflight(retry: retry)
-        let record = try await ownership.begin(name, env, plan: plan, actor: actor)
+        let record = try await ownership.begin(name, env, plan: plan, unlessBegunSince: unlessBegunSince, actor: actor)
         observe(record, "began")
         return try await ownership.holding(record.lease) { try await driver(adapters: adapters, custody: custody).run(record) }
     }
@@ -108,9 +109,11 @@ public struct RotationCoordinator: Sendable {
     }
 
     /// Rotates many keys, at most `concurrency` at once; one key's failure does not stop the others.
+    /// A key whose rotation began at or after `chosenAt` (another run rotated it after the batch
+    /// chose it) is left alone: its result is a `superseded` error.
     /// Throws only when the custody key cannot be loaded, before anything starts.
     public func rotateMany(
-        _ keys: [(KeyName, EnvironmentName)], concurrency: Int, emergency: Bool,
+        _ keys: [(KeyName, EnvironmentName)], chosenAt: Date, concurrency: Int, emergency: Bool,
         completed: @escaping @Sendable (KeyName, EnvironmentName, Result<RotationRecord, any Error>) -> Void
     ) async throws {
         let custody = try setup.custody()
@@ -120,7 +123,8 @@ public struct RotationCoordinator: Sendable {
                 guard let (name, env) = pending.next() else { return false }
                 group.addTask {
                     do {
-                        completed(name, env, .success(try await rotate(name, env, grace: nil, emergency: emergency, custody: custody)))
+                        completed(name, env, .success(try await rotate(
+                            name, env, grace: nil, emergency: emergency, unlessBegunSince: chosenAt, custody: custody)))
                     } catch {
                         completed(name, env, .failure(error))
                     }

@@ -21,9 +21,14 @@ public struct RotationOwnership: Sendable {
         self.leaseDuration = leaseDuration
     }
 
-    /// Begins a rotation owned by this process. Throws `busy` naming a rotation in flight.
-    public func begin(_ name: KeyName, _ env: EnvironmentName, plan: RotationPlan, actor: String) async throws -> RotationRecord {
-        try await ledger.beginRotation(name: name, env: env, plan: plan, owner: processes.currentProcess, lease: leaseDuration, actor: actor)
+    /// Begins a rotation owned by this process. Throws `busy` naming a rotation in flight, and
+    /// `superseded` when the key's rotation began at or after `unlessBegunSince`.
+    public func begin(
+        _ name: KeyName, _ env: EnvironmentName, plan: RotationPlan, unlessBegunSince: Date? = nil, actor: String
+    ) async throws -> RotationRecord {
+        try await ledger.beginRotation(
+            name: name, env: env, plan: plan, owner: processes.currentProcess, lease: leaseDuration,
+            unlessBegunSince: unlessBegunSince, actor: actor)
     }
 
     /// Takes `record` for this process. Throws `busy`, naming the owner, while the owner runs.

@@ -191,7 +191,7 @@ struct HostileInputTests {
         let rotation = try await registry.beginRotation(
             name: KeyName("checkout")!, env: EnvironmentName("prod")!,
             plan: RotationPlan(issuer: "local", targets: ["app-env"], verifier: nil, grace: TimeSpan(seconds: 0), emergency: false),
-            owner: RotationOwner(host: "elsewhere", pid: 1, processStart: "gone"), lease: TimeSpan(seconds: 0), actor: "test")
+            owner: RotationOwner(host: "elsewhere", pid: 1, processStart: "gone"), lease: TimeSpan(seconds: 0), unlessBegunSince: nil, actor: "test")
         try sqlite(cli.registryPath, corruption)
         for arguments in [["rotations"], ["rotations", "--active", "--format", "json"], ["rotate", "checkout", "--env", "prod", "--abort"]] {
             let result = await cli.run(arguments)

@@ -109,6 +109,21 @@ struct RotationOwnershipTests {
         #expect(error?.message.contains("Check that process first") == true)
     }
 
+    @Test func aBatchLeavesAloneAKeyThatAnotherRunRotatedAfterTheBatchChoseIt() async throws {
+        let scenario = try await RotationScenario()
+        let chosenAt = scenario.test.clock.now()
+        scenario.test.clock.advance(by: TimeSpan(seconds: 5))
+        _ = try await scenario.driver.run(try await scenario.begin(owner: second))
+        let error = await #expect(throws: KeyStoreError.self) { try await scenario.begin(owner: owner, unlessBegunSince: chosenAt) }
+        #expect(error?.category == .superseded)
+        #expect(error?.message.contains("another run began rotation") == true)
+        #expect(try await scenario.inFlight() == nil)
+
+        scenario.test.clock.advance(by: TimeSpan(seconds: 5))
+        let later = try await scenario.begin(owner: owner, unlessBegunSince: scenario.test.clock.now())
+        #expect(later.owner == owner)
+    }
+
     @Test func theLocalProcessTableKnowsThisProcessAndNotAReusedPid() {
         let table = LocalProcessTable()
         #expect(table.isRunning(table.currentProcess) == true)

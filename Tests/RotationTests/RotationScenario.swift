@@ -37,12 +37,13 @@ struct RotationScenario {
     }
 
     func begin(
-        grace: TimeSpan = TimeSpan(seconds: 0), emergency: Bool = false, owner: RotationOwner = FakeProcessTable.process(1)
+        grace: TimeSpan = TimeSpan(seconds: 0), emergency: Bool = false, owner: RotationOwner = FakeProcessTable.process(1),
+        unlessBegunSince: Date? = nil
     ) async throws -> RotationRecord {
         try await test.registry.beginRotation(
             name: name, env: env,
             plan: RotationPlan(issuer: "fake", targets: targets.map(\.name), verifier: verifier?.name, grace: grace, emergency: emergency),
-            owner: owner, lease: TimeSpan(seconds: 60), actor: "test")
+            owner: owner, lease: TimeSpan(seconds: 60), unlessBegunSince: unlessBegunSince, actor: "test")
     }
 
     func inFlight() async throws -> RotationRecord? { try await test.registry.rotationInFlight(name: name, env: env) }

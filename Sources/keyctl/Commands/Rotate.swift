@@ -88,24 +88,24 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
 
     private func rotateMany(_ coordinator: RotationCoordinator) async throws {
         let context = CommandContext.current
-        let keys = try await selectKeys(coordinator)
+        let chosenAt = context.clock.now()
+        let keys = try await selectKeys(coordinator, asOf: chosenAt)
         guard !keys.isEmpty else {
             context.standardOutput.line(overdue ? "no overdue keys" : "no active keys in \(env!)")
             return
         }
         let tally = RotationTally(total: keys.count, sink: context.standardOutput, errors: context.standardError, live: context.outputIsTerminal)
-        try await coordinator.rotateMany(keys, concurrency: concurrency, emergency: emergency) { name, env, result in
+        try await coordinator.rotateMany(keys, chosenAt: chosenAt, concurrency: concurrency, emergency: emergency) { name, env, result in
             tally.record(name, env, result)
         }
         tally.finish()
         if tally.worstExitCode != ExitStatus.success { throw ExitCode(tally.worstExitCode) }
     }
 
-    private func selectKeys(_ coordinator: RotationCoordinator) async throws -> [(KeyName, EnvironmentName)] {
+    private func selectKeys(_ coordinator: RotationCoordinator, asOf now: Date) async throws -> [(KeyName, EnvironmentName)] {
         var keys: [(KeyName, EnvironmentName)] = []
         if overdue {
             let policies = coordinator.setup.configuration.policies
-            let now = CommandContext.current.clock.now()
             try await coordinator.store.forEachReportCandidate(env: env, policies: policies, asOf: now, includeUnflagged: false) { key in
                 let flags = KeyAssessment(key: key, policies: policies, asOf: now).flags
                 if flags.contains(.overdue) || flags.contains(.compromised) { keys.append((key.name, key.env)) }
@@ -129,6 +129,7 @@ final class RotationTally: @unchecked Sendable {
     private let live: Bool
     private var done = 0
     private(set) var failures = 0
+    private var skipped = 0
     private var stillAccepted = 0
     private var unconfirmed = 0
     private(set) var worstExitCode: Int32 = ExitStatus.success
@@ -153,6 +154,9 @@ final class RotationTally: @unchecked Sendable {
                     worstExitCode = ExitStatus.worse(worstExitCode, code)
                     errors.line("keyctl: warning: \(RotationProgress.line(record, "confirmRevocation"))")
                 }
+            case .failure(let error as KeyStoreError) where error.category == .superseded:
+                skipped += 1
+                sink.line("\(name) (\(env)): \(error.message)")
             case .failure(let error):
                 failures += 1
                 let (code, message) = ExitStatus.classify(error)
@@ -166,7 +170,8 @@ final class RotationTally: @unchecked Sendable {
     func finish() {
         lock.withLock {
             if live { sink.write("\r\u{1B}[K") }
-            var summary = "\(done - failures) of \(total) rotated, \(failures) failed"
+            var summary = "\(done - failures - skipped) of \(total) rotated, \(failures) failed"
+            if skipped > 0 { summary += ", \(skipped) skipped (rotated by another run)" }
             if stillAccepted > 0 { summary += ", \(stillAccepted) with the old secret STILL ACCEPTED" }
             if unconfirmed > 0 { summary += ", \(unconfirmed) with the old secret not confirmed rejected" }
             sink.line(summary + (stillAccepted + unconfirmed > 0 ? " (see stderr)" : ""))
