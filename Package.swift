@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RotationTests",
-            dependencies: ["Rotation", "Adapters", "KeyStore", "KeyctlTestSupport"]
+            dependencies: ["Rotation", "Adapters", "KeyStore", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AdapterTests",

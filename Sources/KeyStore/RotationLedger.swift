@@ -50,13 +50,16 @@ public protocol RotationLedger: Sendable {
     /// Records the new credential: a pending version with its fingerprint, and its sealed secret.
     func recordCreated(_ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String) async throws -> RotationRecord
 
-    /// Records what target `index` held before the rotation (sealed), before anything is written to it.
-    func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord
+    /// Records what target `index` held before the rotation (sealed), before anything is written to
+    /// it, and journals `next` as started.
+    func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, then next: StepStart?, actor: String) async throws -> RotationRecord
 
-    func recordDeployed(_ lease: RotationLease, targetIndex: Int, actor: String) async throws -> RotationRecord
+    /// Records that target `index` holds the new secret, and journals `next` as started.
+    func recordDeployed(_ lease: RotationLease, targetIndex: Int, then next: StepStart?, actor: String) async throws -> RotationRecord
 
     /// The new secret works: it becomes current, the old one previous, the key `active` with
-    /// `rotated_at` now. The rotation waits for grace until `graceUntil` (or deletes at once).
+    /// `rotated_at` now. The rotation waits for grace until `graceUntil`: until its delete starts,
+    /// it can still be aborted, even without grace.
     func recordVerified(_ lease: RotationLease, graceUntil: Date, actor: String) async throws -> RotationRecord
 
     /// Grace is over and the old credential is about to be deleted: from here the rotation can only
@@ -67,13 +70,14 @@ public protocol RotationLedger: Sendable {
     func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
     /// Ends the rotation: done, with what the check that the old secret is rejected found;
-    /// sealed secrets and snapshots are wiped.
+    /// sealed secrets and snapshots are wiped and the owner lets it go (as `releaseLease`).
     func recordDone(_ lease: RotationLease, revocation: RevocationCheck?, actor: String) async throws -> RotationRecord
 
-    /// The step in `state` failed; `--resume` retries it, `--abort` rolls back.
+    /// The step in `state` failed; `--resume` retries it, `--abort` rolls back. The owner lets it go.
     func recordFailed(_ lease: RotationLease, message: String, actor: String) async throws -> RotationRecord
 
-    /// Ends the rotation as aborted: the new version revoked, the old one current again, secrets wiped.
+    /// Ends the rotation as aborted: the new version revoked, the old one current again, secrets
+    /// wiped, the owner gone.
     func recordAborted(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
     /// The sealed previous values of the targets, by index.

@@ -123,7 +123,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     public func renewLease(_ lease: RotationLease, for duration: TimeSpan) async throws {
         try await writeSuspending { [self] db, now in
             try db.executeCached(
-                sql: "UPDATE rotations SET lease_until = ? WHERE id = ? AND owner_epoch = ?",
+                sql: "UPDATE rotations SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND owner_host IS NOT NULL",
                 arguments: [Timestamp.epochSeconds(now) + duration.seconds, lease.rotationID, lease.epoch])
             if db.changesCount == 0 { throw KeyStoreError.leaseLost(try fetchRotation(db, lease.rotationID)) }
         }
@@ -133,8 +133,8 @@ extension SQLiteKeyRegistry: RotationLedger {
         try await writeSuspending { db, _ in
             try db.executeCached(
                 sql: """
-                    UPDATE rotations SET owner_host = NULL, owner_pid = NULL, owner_start = NULL, lease_until = NULL
-                    WHERE id = ? AND owner_epoch = ?
+                    UPDATE rotations SET \(Self.noOwner)
+                    WHERE id = ? AND owner_epoch = ? AND owner_host IS NOT NULL
                     """,
                 arguments: [lease.rotationID, lease.epoch])
         }
@@ -179,14 +179,28 @@ extension SQLiteKeyRegistry: RotationLedger {
         let rotationID = lease.rotationID
         return try await writeSuspending { [self] db, now in
             try checkLease(db, lease)
-            try db.executeCached(
-                sql: """
-                    INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
-                    VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM rotation_steps WHERE rotation_id = ?), ?, ?, ?, ?, ?)
-                    """,
-                arguments: [rotationID, rotationID, step.rawValue, target, phase.rawValue, Timestamp.epochSeconds(now), detail])
+            try appendJournal(db, rotationID, step: step, target: target, phase: phase, detail: detail, now: now)
         }
     }
+
+    private func appendJournal(
+        _ db: Database, _ rotationID: String, step: RotationState, target: String?, phase: StepPhase, detail: String?, now: Date
+    ) throws {
+        try db.executeCached(
+            sql: """
+                INSERT INTO rotation_steps (rotation_id, seq, step, target, phase, at, detail)
+                VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM rotation_steps WHERE rotation_id = ?), ?, ?, ?, ?, ?)
+                """,
+            arguments: [rotationID, rotationID, step.rawValue, target, phase.rawValue, Timestamp.epochSeconds(now), detail])
+    }
+
+    private func journalStart(_ db: Database, _ rotationID: String, _ next: StepStart?, now: Date) throws {
+        guard let next else { return }
+        try appendJournal(db, rotationID, step: next.step, target: next.target, phase: .started, detail: nil, now: now)
+    }
+
+    /// The columns that say no process owns a rotation (its epoch is kept: it fences old owners).
+    static let noOwner = "owner_host = NULL, owner_pid = NULL, owner_start = NULL, lease_until = NULL"
 
     public func recordCreated(
         _ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
@@ -207,9 +221,11 @@ extension SQLiteKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, actor: String) async throws -> RotationRecord {
+    public func recordSnapshot(
+        _ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, then next: StepStart?, actor: String
+    ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, now in
             guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
             }
@@ -217,18 +233,20 @@ extension SQLiteKeyRegistry: RotationLedger {
                 sql: "INSERT OR REPLACE INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (?, ?, ?)",
                 arguments: [rotationID, targetIndex, sealedValue.map { Data($0) }])
             try db.executeCached(sql: "UPDATE rotations SET snapshots_taken = ? WHERE id = ?", arguments: [targetIndex + 1, rotationID])
+            try journalStart(db, rotationID, next, now: now)
         }
     }
 
-    public func recordDeployed(_ lease: RotationLease, targetIndex: Int, actor: String) async throws -> RotationRecord {
+    public func recordDeployed(_ lease: RotationLease, targetIndex: Int, then next: StepStart?, actor: String) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { db, rotation, _ in
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, now in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
-            let next = targetIndex + 1 == rotation.targets.count ? "verify" : "deploy"
+            let nextState = targetIndex + 1 == rotation.targets.count ? "verify" : "deploy"
             try db.executeCached(
-                sql: "UPDATE rotations SET deployed_count = ?, state = ? WHERE id = ?", arguments: [targetIndex + 1, next, rotationID])
+                sql: "UPDATE rotations SET deployed_count = ?, state = ? WHERE id = ?", arguments: [targetIndex + 1, nextState, rotationID])
+            try journalStart(db, rotationID, next, now: now)
         }
     }
 
@@ -278,7 +296,7 @@ extension SQLiteKeyRegistry: RotationLedger {
         let details = revocation.map { ["old_secret": $0.rawValue] } ?? [:]
         return try await transition(lease, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { db, _, now in
             try db.executeCached(
-                sql: "UPDATE rotations SET state = 'done', revocation = ?, old_still_valid = ?, finished_at = ?, sealed_secret = NULL WHERE id = ?",
+                sql: "UPDATE rotations SET state = 'done', revocation = ?, old_still_valid = ?, finished_at = ?, sealed_secret = NULL, \(Self.noOwner) WHERE id = ?",
                 arguments: [revocation?.rawValue, revocation.map { $0 == .accepted }, Timestamp.epochSeconds(now), rotationID])
             try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
         }
@@ -293,7 +311,7 @@ extension SQLiteKeyRegistry: RotationLedger {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) has ended (\(rotation.state.rawValue))")
             }
             try db.executeCached(
-                sql: "UPDATE rotations SET failed_step = ?, state = 'failed', failure = ?, updated_at = ? WHERE id = ?",
+                sql: "UPDATE rotations SET failed_step = ?, state = 'failed', failure = ?, updated_at = ?, \(Self.noOwner) WHERE id = ?",
                 arguments: [rotation.resumeState.rawValue, message, Timestamp.epochSeconds(now), rotationID])
             try AuditLog.append(
                 db, at: now, actor: actor, action: "rotation.failed", key: (rotation.keyName, rotation.env),
@@ -326,7 +344,7 @@ extension SQLiteKeyRegistry: RotationLedger {
                     arguments: [rotationID])
             }
             try db.executeCached(
-                sql: "UPDATE rotations SET state = 'aborted', finished_at = ?, updated_at = ?, sealed_secret = NULL WHERE id = ?",
+                sql: "UPDATE rotations SET state = 'aborted', finished_at = ?, updated_at = ?, sealed_secret = NULL, \(Self.noOwner) WHERE id = ?",
                 arguments: [at, at, rotationID])
             try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
             try AuditLog.append(

@@ -42,6 +42,8 @@ public struct RotationDriver: Sendable {
         let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
         // The issuer's id for the new credential, which targets may store beside it (read once).
         var newIssuerRef = detail.versions.first { $0.id == record.newVersionID }?.issuerRef
+        // The step whose start the last transaction journalled already.
+        var announced: StepStart?
         while true {
             let action = machine.nextAction(now: clock.now())
             do {
@@ -52,13 +54,16 @@ public struct RotationDriver: Sendable {
                     (record, newIssuerRef) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue))
                     try machine.handle(.created)
                 case .snapshot(let index):
-                    record = try await snapshot(record, index)
+                    (record, announced) = try await snapshot(record, index)
                     try machine.handle(.snapshotTaken(target: index))
                 case .deploy(let index):
-                    record = try await deploy(record, index, issuerRef: newIssuerRef)
+                    let target = StepStart(.deploy, target: adapters.targets[index].name)
+                    (record, announced) = try await deploy(record, index, issuerRef: newIssuerRef, announced: announced == target)
                     try machine.handle(.deployed(target: index))
                 case .verify:
-                    record = try await verify(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
+                    record = try await verify(
+                        record, oldVersion: detail.versions.first { $0.id == record.oldVersionID },
+                        announced: announced == StepStart(.verify, target: adapters.verifier?.name))
                     try machine.handle(.verified(graceUntil: record.graceUntil ?? clock.now()))
                 case .delete:
                     record = try await delete(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
@@ -140,32 +145,36 @@ public struct RotationDriver: Sendable {
         return (updated, issued.issuerRef)
     }
 
-    private func snapshot(_ record: RotationRecord, _ index: Int) async throws -> RotationRecord {
+    /// Records the target's previous value and that its deploy starts.
+    private func snapshot(_ record: RotationRecord, _ index: Int) async throws -> (RotationRecord, StepStart) {
         let target = adapters.targets[index]
         faults.reach("snapshot.\(index).before")
         let previous = target.canReadBack ? try await retry.run { try await target.snapshot() } : nil
         faults.reach("snapshot.\(index).during")
         let sealed = try previous.map { try custody.seal($0, rotationID: record.id, purpose: "snapshot-\(index)") }
-        let updated = try await ledger.recordSnapshot(record.lease, targetIndex: index, sealedValue: sealed, actor: actor)
+        let next = StepStart(.deploy, target: target.name)
+        let updated = try await ledger.recordSnapshot(record.lease, targetIndex: index, sealedValue: sealed, then: next, actor: actor)
         faults.reach("snapshot.\(index).after")
-        return updated
+        return (updated, next)
     }
 
-    private func deploy(_ record: RotationRecord, _ index: Int, issuerRef: String?) async throws -> RotationRecord {
+    /// Deploys to the target and records it, with the start of verify after the last target.
+    private func deploy(_ record: RotationRecord, _ index: Int, issuerRef: String?, announced: Bool) async throws -> (RotationRecord, StepStart?) {
         let target = adapters.targets[index]
-        try await started(record, .deploy, target: target.name)
+        if !announced { try await started(record, .deploy, target: target.name) }
         faults.reach("deploy.\(index).before")
         let secret = try newSecret(record)
         try await retry.run { try await target.deploy(secret, issuerRef: issuerRef) }
         faults.reach("deploy.\(index).during")
-        let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, actor: actor)
+        let next = index + 1 == adapters.targets.count ? StepStart(.verify, target: adapters.verifier?.name) : nil
+        let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, then: next, actor: actor)
         faults.reach("deploy.\(index).after")
-        return updated
+        return (updated, next)
     }
 
     /// Verifies the new secret, then deactivates the old credential where the issuer can.
-    private func verify(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> RotationRecord {
-        try await started(record, .verify, target: adapters.verifier?.name)
+    private func verify(_ record: RotationRecord, oldVersion: KeyVersion?, announced: Bool) async throws -> RotationRecord {
+        if !announced { try await started(record, .verify, target: adapters.verifier?.name) }
         faults.reach("verify.before")
         if let verifier = adapters.verifier {
             let secret = try newSecret(record)
