@@ -89,7 +89,7 @@ let package = Package(
             name: "ExposureTests",
             dependencies: ["Exposure", "KeyStore", "KeyctlTestSupport"]
         ),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "KeyStore", "KeyctlConfig", "Exposure", "KeyctlTestSupport"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Adapters", "KeyStore", "KeyctlConfig", "Exposure", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KeyctlTests",
             dependencies: ["keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
