@@ -50,6 +50,7 @@ let package = Package(
             name: "KeyctlConfig",
             dependencies: ["KeyStore", "Rotation", "Adapters", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "Doctor", dependencies: ["KeyStore", "KeyctlConfig", "Adapters", "Exposure"]),
         .executableTarget(
             name: "keyctl",
             dependencies: [
@@ -58,6 +59,7 @@ let package = Package(
                 "Rotation",
                 "Adapters",
                 "Exposure",
+                "Doctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +89,7 @@ let package = Package(
             name: "ExposureTests",
             dependencies: ["Exposure", "KeyStore", "KeyctlTestSupport"]
         ),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Adapters", "KeyStore", "KeyctlConfig", "Exposure", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KeyctlTests",
             dependencies: ["keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]

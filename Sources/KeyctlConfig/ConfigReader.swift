@@ -55,6 +55,18 @@ struct ConfigReader {
         return result
     }
 
+    /// An array of key selectors, each a key name or `name@env` (`ci-admin@dev`).
+    func keySelectors(_ entry: ConfigTable.Entry) throws(ConfigError) -> [String] {
+        let selectors = try strings(entry)
+        for selector in selectors {
+            let parts = selector.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, KeyName(parts[0]) != nil, parts.count == 1 || EnvironmentName(parts[1]) != nil else {
+                throw fail(entry.line, "'\(entry.key)' must list key names or name@env such as \"ci-admin@dev\"; '\(selector)' is neither")
+            }
+        }
+        return selectors
+    }
+
     func required(_ key: String, in table: ConfigTable, tableName: String) throws(ConfigError) -> ConfigTable.Entry {
         guard let entry = table[key] else { throw fail(table.line, "\(tableName) needs '\(key)'") }
         return entry

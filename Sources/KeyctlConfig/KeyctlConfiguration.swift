@@ -15,6 +15,9 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     public var keyBindings: [String: RotationBinding] = [:]
     /// Where the custody key lives when `KEYCTL_MASTER_KEY` is not set; nil means the default.
     public var custodyKeyFile: String?
+    /// `[policy] wildcard_allowed`: the keys (`name` in every environment, or `name@env`) that may
+    /// carry the `*` scope; `keyctl doctor` fails any other key that does.
+    public var wildcardAllowed: [String] = []
     /// The file this configuration came from, for error messages; nil for the defaults.
     public var file: String?
     /// Where each table was written, by its name as messages show it (`[targets.vault-prod]`), so
@@ -49,8 +52,9 @@ public struct KeyctlConfiguration: Sendable, Equatable {
         var defaultPolicy = RotationPolicy.standard
         if let policy = root["policy"] {
             let table = try reader.table(policy, tableName: "[policy]")
-            try reader.allowOnly(["max_age", "warn_window"], in: table, tableName: "[policy]")
+            try reader.allowOnly(["max_age", "warn_window", "wildcard_allowed"], in: table, tableName: "[policy]")
             defaultPolicy = try reader.policy(table, base: defaultPolicy)
+            wildcardAllowed = try table["wildcard_allowed"].map(reader.keySelectors) ?? []
         }
         var overrides: [EnvironmentName: RotationPolicy] = [:]
         for entry in try reader.tables(root["environments"], tableName: "[environments]") {
@@ -99,6 +103,11 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             tableLines["[keys.\(entry.key)]"] = entry.line
         }
         try checkReferences(reader: reader)
+    }
+
+    /// Whether `[policy] wildcard_allowed` lets `name` in `env` carry the `*` scope.
+    public func allowsWildcard(_ name: KeyName, in env: EnvironmentName) -> Bool {
+        wildcardAllowed.contains(name.rawValue) || wildcardAllowed.contains("\(name)@\(env)")
     }
 
     /// Every name a binding uses must be defined.

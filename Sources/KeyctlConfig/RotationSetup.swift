@@ -71,10 +71,15 @@ public struct RotationSetup: Sendable {
     /// `KEYCTL_MASTER_KEY`, else the custody key file (`[rotation] custody_key_file`, else
     /// `$XDG_CONFIG_HOME/keyctl/custody.key`), created on first use.
     public func custody() throws -> SecretCustody {
+        try SecretCustody.load(environment: environment, keyFile: custodyKeyFile)
+    }
+
+    /// The custody key file: `[rotation] custody_key_file`, else `$XDG_CONFIG_HOME/keyctl/custody.key`
+    /// (used only when `KEYCTL_MASTER_KEY` is not set).
+    public var custodyKeyFile: String {
         let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
-        let keyFile = configuration.custodyKeyFile ?? (configHome as NSString).appendingPathComponent("keyctl/custody.key")
-        return try SecretCustody.load(environment: environment, keyFile: keyFile)
+        return configuration.custodyKeyFile ?? (configHome as NSString).appendingPathComponent("keyctl/custody.key")
     }
 
     // MARK: Definitions to adapters
