@@ -8,14 +8,15 @@ struct FileTree {
     private(set) var files: [(open: String, shown: String)] = []
     private(set) var summary = ScanSummary()
 
-    /// Walks `roots`. Throws a bad-input `ScanError` for a root that does not exist.
-    init(roots: [String]) throws(ScanError) {
-        for root in roots {
+    /// Walks `roots`: each the path to open and the path as the user gave it, which findings are
+    /// reported under. Throws a bad-input `ScanError` for a root that does not exist.
+    init(roots: [(open: String, given: String)]) throws(ScanError) {
+        for (root, given) in roots {
             var info = stat()
             guard lstat(root, &info) == 0 else {
-                throw ScanError(.badInput, "\(root): \(String(cString: strerror(errno)))")
+                throw ScanError(.badInput, "\(given): \(String(cString: strerror(errno)))")
             }
-            let shown = root.hasPrefix("./") && root.count > 2 ? String(root.dropFirst(2)) : root
+            let shown = given.hasPrefix("./") && given.count > 2 ? String(given.dropFirst(2)) : given
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 walk(root, shown: shown == "." ? "" : shown)
             } else {

@@ -1,8 +1,8 @@
 import Foundation
 import KeyStore
 
-/// `keyctl scan`: finds key-like strings in files or in a repository's history, asks the
-/// registry about each (through `LeakTriage`), and drops what a baseline accepted.
+/// `keyctl scan`: finds key-like strings in files or in a repository's history and asks the
+/// registry about each (through `LeakTriage`).
 public struct SecretScan: Sendable {
     public var paths: [String]
     /// Scan the history of the repository at each path instead of its files.
@@ -10,6 +10,8 @@ public struct SecretScan: Sendable {
     /// With `git`: every ref (`git log --all`), not just HEAD.
     public var allBranches = false
     public var detectors: ScanDetectors
+    /// What relative paths are relative to (the process's current directory when nil).
+    public var currentDirectory: String?
     /// The environment git runs with.
     public var environment = ProcessInfo.processInfo.environment
 
@@ -35,7 +37,7 @@ public struct SecretScan: Sendable {
         var hits: [ScanHit] = []
         var summary = ScanSummary()
         if git {
-            let histories = paths.map { GitHistory(repository: $0, allBranches: allBranches, environment: environment) }
+            let histories = paths.map { GitHistory(repository: opened($0), allBranches: allBranches, environment: environment) }
             for history in histories { try history.check() }
             let scanner = FragmentScanner(detectors)
             for history in histories {
@@ -47,26 +49,24 @@ public struct SecretScan: Sendable {
                 }
             }
         } else {
-            let tree = try FileTree(roots: paths)
+            let tree = try FileTree(roots: paths.map { (opened($0), $0) })
             (hits, summary) = FileTreeScan(detectors: detectors).scan(tree)
         }
         return (Self.deduplicated(hits), summary)
     }
 
-    /// Asks the registry about each hit and drops those `baseline` accepts. Returns the leaks to
-    /// report (most urgent first, then by location) and how many the baseline suppressed.
-    public static func triage(
-        _ hits: [ScanHit], registry: any KeyRegistry, baseline: ScanBaseline? = nil
-    ) async throws -> (leaks: [ScannedLeak], suppressed: Int) {
+    private func opened(_ path: String) -> String {
+        guard let currentDirectory, !path.hasPrefix("/") else { return path }
+        return (currentDirectory as NSString).appendingPathComponent(path)
+    }
+
+    /// Asks the registry about each hit (each distinct secret once). Returns the leaks most urgent
+    /// first, then by location.
+    public static func triage(_ hits: [ScanHit], registry: any KeyRegistry) async throws -> [ScannedLeak] {
         let matches = try await LeakTriage(registry: registry).match(hits.map(\.finding))
-        var leaks: [ScannedLeak] = []
-        var suppressed = 0
-        for (hit, match) in zip(hits, matches) {
-            let leak = ScannedLeak(match: match, masked: hit.masked)
-            if let baseline, baseline.suppresses(leak) { suppressed += 1 } else { leaks.append(leak) }
-        }
+        var leaks = zip(hits, matches).map { ScannedLeak(match: $1, masked: $0.masked) }
         leaks.sort { $0.verdict.severity < $1.verdict.severity }
-        return (leaks, suppressed)
+        return leaks
     }
 
     private static func deduplicated(_ hits: [ScanHit]) -> [ScanHit] {
