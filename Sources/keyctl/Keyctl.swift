@@ -12,7 +12,8 @@ struct Keyctl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Add.self, Import.self, List.self, Show.self, Update.self, Retire.self, Report.self,
-            Compromise.self, Identify.self, Audit.self, Rotate.self, Rotations.self, Verify.self, Webhook.self, DoctorCommand.self,
+            Compromise.self, Identify.self, Audit.self, Rotate.self, Rotations.self, Verify.self, Webhook.self,
+            Scan.self, DoctorCommand.self,
         ])
 
     static func main() async {

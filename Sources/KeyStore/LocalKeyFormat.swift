@@ -1,11 +1,10 @@
 import Foundation
-import KeyStore
 
 /// The shape of keys minted by the `local` issuer: a prefix such as `sk_live_`, 43 base62
 /// characters from 32 bytes of the system CSPRNG, and a 6-character base62 CRC-32 of the prefix
 /// and body, so that a scanner can tell a real key from a look-alike offline (as GitHub's tokens do).
 public enum LocalKeyFormat {
-    static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    static let alphabet = Base62Checksum.alphabet
     static let bodyLength = 43
     static let checksumLength = 6
 
@@ -17,6 +16,9 @@ public enum LocalKeyFormat {
         return prefix + body + checksum(prefix + body)
     }
 
+    /// How many base62 characters follow the prefix: the body and the checksum.
+    public static let tailLength = bodyLength + checksumLength
+
     /// True when `text` has `prefix`, a base62 body and a checksum that matches.
     public static func isWellFormed(_ text: String, prefix: String) -> Bool {
         guard text.hasPrefix(prefix), text.utf8.count == prefix.utf8.count + bodyLength + checksumLength else { return false }
@@ -27,15 +29,7 @@ public enum LocalKeyFormat {
     }
 
     static func checksum(_ text: String) -> String {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in text.utf8 {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = (crc >> 1) ^ (0xEDB8_8320 & (0 &- (crc & 1))) }
-        }
-        crc ^= 0xFFFF_FFFF
-        var bytes = withUnsafeBytes(of: crc.bigEndian) { Array($0) }
-        bytes.insert(0, at: 0)
-        return base62(bytes, length: checksumLength)
+        String(decoding: Base62Checksum.digits(of: text.utf8), as: UTF8.self)
     }
 
     /// `bytes` as a big-endian number in base 62, left-padded with zeros to `length` digits.
