@@ -74,8 +74,8 @@ extension Doctor {
     /// What kind of secret `value` holds, or nil.
     private func inlineSecret(in value: String) async -> String? {
         guard !value.hasPrefix("env:"), !value.hasPrefix("file:") else { return nil }
-        for candidate in SecretShape.candidates(in: value) {
-            if let kind = SecretShape.credential(candidate) { return kind }
+        if let kind = detectors.credential(in: value) { return kind }
+        for candidate in SecretCandidates.pieces(in: value) {
             if let registry, let found = try? await registry.identify(Secret(reading: candidate).fingerprint) {
                 return "the secret of \(found.key.slot)"
             }

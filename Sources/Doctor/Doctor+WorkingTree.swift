@@ -79,7 +79,7 @@ extension Doctor {
 
     /// What kind of secret key `value` is, or nil: by shape, else by registered fingerprint.
     private func secretKind(_ value: [UInt8]) async -> String? {
-        if let kind = SecretShape.secretKey(String(decoding: value, as: UTF8.self)) { return kind }
+        if let kind = detectors.credential(in: String(decoding: value, as: UTF8.self)) { return kind }
         guard let registry, let secret = try? Secret(bytes: value), let found = try? await registry.identify(secret.fingerprint) else { return nil }
         return "the secret of \(found.key.slot)"
     }

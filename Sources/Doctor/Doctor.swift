@@ -1,3 +1,4 @@
+import Exposure
 import KeyStore
 import KeyctlConfig
 
@@ -9,12 +10,16 @@ import KeyctlConfig
 /// settings, never a secret.
 public struct Doctor: Sendable {
     let subject: DoctorSubject
+    /// What a key looks like: keyctl's local keys (with keyctl.toml's prefixes) and the formats
+    /// `keyctl scan` knows.
+    let detectors: ScanDetectors
 
     /// How recent the last successful `keyctl verify` of a key with a verifier must be.
     public static let verificationWindow = TimeSpan.days(7)
 
     public init(subject: DoctorSubject) {
         self.subject = subject
+        detectors = ScanDetectors(localPrefixes: (try? subject.configuration.get())?.localKeyPrefixes ?? [])
     }
 
     /// Runs every check and returns them all.

@@ -43,7 +43,7 @@ struct DoctorFileChecksTests {
             """))
         let shaped = await world.check("config-inline-secrets")
         #expect(shaped.outcome == .fail)
-        #expect(shaped.detail.contains("keyctl.toml:23 verifiers.slack.headers holds a Slack token"))
+        #expect(shaped.detail.contains("keyctl.toml:23 verifiers.slack.headers holds Slack token"))
         #expect(!shaped.detail.contains(token))
         // A secret of no known shape is still found by its registered fingerprint.
         let plain = "opaque-registered-value-123"
@@ -63,10 +63,11 @@ struct DoctorFileChecksTests {
     @Test func localFormatKeyIsRecognisedByItsChecksum() async throws {
         var world = try DoctorWorld()
         let minted = LocalKeyFormat.mint(prefix: "acme_prod_")
-        world.configure("[issuers.x]\ntype = \"exec\"\ncommand = [\"/bin/x\", \"\(minted)\"]\n")
-        #expect(await world.check("config-inline-secrets").detail.contains("a keyctl local-format key"))
+        let local = "[issuers.acme]\ntype = \"local\"\nprefix = \"acme_prod_\"\n"
+        world.configure(local + "[issuers.x]\ntype = \"exec\"\ncommand = [\"/bin/x\", \"\(minted)\"]\n")
+        #expect(await world.check("config-inline-secrets").detail.contains("keyctl local key"))
         let lookAlike = String(minted.dropLast()) + (minted.last == "A" ? "B" : "A")
-        world.configure("[issuers.x]\ntype = \"exec\"\ncommand = [\"/bin/x\", \"\(lookAlike)\"]\n")
+        world.configure(local + "[issuers.x]\ntype = \"exec\"\ncommand = [\"/bin/x\", \"\(lookAlike)\"]\n")
         #expect(await world.check("config-inline-secrets").outcome == .pass)
     }
 

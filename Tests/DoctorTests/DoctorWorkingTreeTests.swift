@@ -47,7 +47,7 @@ struct DoctorWorkingTreeTests {
         world.project.write("web/.env.local", "# comment\nSERVER_KEY=\(secret)\n\(name)=\(secret)\n")
         let check = await world.check("public-variables")
         #expect(check.outcome == .fail)
-        #expect(check.detail.contains("web/.env.local:3 \(name) holds an sk_ secret key"))
+        #expect(check.detail.contains("web/.env.local:3 \(name) holds Stripe live secret key"))
         #expect(!check.detail.contains(secret))
     }
 

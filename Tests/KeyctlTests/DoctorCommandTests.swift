@@ -27,7 +27,7 @@ struct DoctorCommandTests {
         #expect(summary["pass"]! + summary["warn"]! + summary["fail"]! == checks.count)
         #expect(summary["fail"] == 0)
         let outcomes = Dictionary(uniqueKeysWithValues: checks.map { ($0["id"] as! String, $0["outcome"] as! String) })
-        #expect(outcomes["tree-leaks"] == "warn")
+        #expect(outcomes["tree-leaks"] == "pass")
         #expect(outcomes["wildcard-scope"] == "pass")
         #expect(checks.first { $0["outcome"] as? String == "pass" }?["fix"] is NSNull)
     }
@@ -43,6 +43,20 @@ struct DoctorCommandTests {
         #expect(fail.lowerBound < warn.lowerBound && warn.lowerBound < pass.lowerBound)
         #expect(result.stdout.contains("[wildcard-scope]"))
         #expect(result.stdout.contains("fix: keyctl update ci-admin --env dev --scopes"))
+    }
+
+    @Test func aRegisteredKeyInTheProjectFolderFailsTheTreeLeaksCheckWithoutPrintingIt() async throws {
+        let harness = await healthyHarness()
+        let secret = "sk_live_" + String(repeating: "Zq9", count: 10)
+        _ = await harness.run(["add", "deploy-bot", "--env", "prod", "--scopes", "repo:read", "--owner", "ci", "--secret-stdin"], stdin: secret)
+        harness.folder.write("config.js", "const token = '\(secret)'\n")
+        let result = await harness.run("doctor", harness.folder.path, "--format", "json")
+        #expect(result.code == 2, "\(result.stdout)\(result.stderr)")
+        let checks = try #require(try result.json()["checks"] as? [[String: Any]])
+        let treeLeaks = try #require(checks.first { $0["id"] as? String == "tree-leaks" })
+        #expect(treeLeaks["outcome"] as? String == "fail")
+        #expect((treeLeaks["detail"] as? String)?.contains("deploy-bot") == true, "\(treeLeaks)")
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
     }
 
     @Test func wildcardAllowedInConfigPasses() async throws {

@@ -17,6 +17,16 @@ public struct ScanDetectors: Sendable {
         self.rules = rules ?? GitleaksRuleSet()
     }
 
+    /// What kind of credential the first local key or built-in format in `text` is (its title),
+    /// or nil: for checks that ask whether one value holds a secret.
+    public func credential(in text: String) -> String? {
+        var title: String?
+        Array(text.utf8).withUnsafeBufferPointer { bytes in
+            tokens.scan(bytes) { hit in title = title ?? hit.title }
+        }
+        return title
+    }
+
     /// Every rule findings can be reported under: id and a short description.
     public var catalog: [(id: String, title: String)] {
         tokens.rules + rules.rules.map { ($0.id, $0.description ?? "gitleaks rule \($0.id)") }

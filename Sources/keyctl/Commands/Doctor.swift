@@ -1,5 +1,6 @@
 import ArgumentParser
 import Doctor
+import Exposure
 import Foundation
 import KeyStore
 import KeyctlConfig
@@ -9,10 +10,6 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Run the security checklist: keys, keyctl.toml, file modes, the audit log, and a project folder.",
         discussion: "Every check runs; each passes, warns or fails with a one-line fix. Exit 0 when all pass, 1 when the worst is a warning, 2 when one fails. See docs/doctor.md.")
-
-    /// The engine behind `keyctl scan`, for the tree-leaks check; nil until it is wired in (the
-    /// check then warns "not checked").
-    static let treeLeakScanner: (any TreeLeakScanner)? = nil
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The project folder to check (default: the current directory).", valueName: "path"))
@@ -24,8 +21,13 @@ struct DoctorCommand: AsyncParsableCommand {
         let context = CommandContext.current
         let registryPath = try global.registryPath()
         let registry: Result<any DoctorRegistry, DoctorProblem>
+        var scanner: RegistryTreeScanner?
         do {
-            registry = .success(try global.openRegistry())
+            let opened = try global.openRegistry()
+            registry = .success(opened)
+            let prefixes = (try? global.loadConfiguration())?.localKeyPrefixes ?? []
+            scanner = RegistryTreeScanner(
+                detectors: ScanDetectors(localPrefixes: prefixes), registry: opened, environment: context.environment)
         } catch {
             registry = .failure(DoctorProblem(ExitStatus.classify(error).message ?? "\(error)"))
         }
@@ -40,7 +42,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let root = path.map { $0.hasPrefix("/") ? $0 : (context.currentDirectory as NSString).appendingPathComponent($0) } ?? context.currentDirectory
         let subject = DoctorSubject(
             registry: registry, registryPath: registryPath, configurationPath: configurationPath, configuration: configuration,
-            environment: context.environment, root: root, includeHistory: git, clock: context.clock, scanner: Self.treeLeakScanner)
+            environment: context.environment, root: root, includeHistory: git, clock: context.clock, scanner: scanner)
         let report = await Doctor(subject: subject).run()
         switch format.resolved() {
         case .json, .prometheus: writeJSON(report, to: context.standardOutput)

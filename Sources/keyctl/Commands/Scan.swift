@@ -43,9 +43,7 @@ struct Scan: AsyncParsableCommand, RegistryCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let localPrefixes = try global.loadConfiguration().issuers.values.compactMap { issuer -> String? in
-            if case .local(let prefix) = issuer { prefix } else { nil }
-        }
+        let localPrefixes = try global.loadConfiguration().localKeyPrefixes
         let ruleSet = try rules.map { path in try scanning { () throws(ScanError) in try GitleaksRuleSet.load(path: resolve(path)) } }
         for warning in ruleSet?.warnings ?? [] { context.standardError.line("keyctl: warning: \(TerminalText.escaped(warning))") }
         let accepted = try baseline.map { path in try scanning { () throws(ScanError) in try ScanBaseline.load(path: resolve(path)) } }
