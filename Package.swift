@@ -103,13 +103,13 @@ let package = Package(
 // Without it, as in `swift build` and `swift test`, the package is exactly the one above.
 if Context.environment["KEYCTL_FUZZ"] == "1" {
     let sanitizers = "-sanitize=" + (Context.environment["KEYCTL_FUZZ_SANITIZERS"] ?? "fuzzer,address")
-    for target in package.targets where ["KeyStore", "Adapters", "KeyctlConfig"].contains(target.name) {
+    for target in package.targets where ["KeyStore", "Adapters", "KeyctlConfig", "Exposure"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags([sanitizers])]
     }
     package.targets.append(
         .executableTarget(
             name: "KeyctlFuzz",
-            dependencies: ["KeyStore", "Rotation", "Adapters", "KeyctlConfig", "KeyctlTestSupport"],
+            dependencies: ["KeyStore", "Rotation", "Adapters", "KeyctlConfig", "Exposure", "KeyctlTestSupport"],
             path: "Fuzz",
             swiftSettings: [.unsafeFlags([sanitizers])],
             linkerSettings: [.unsafeFlags([sanitizers, "-use-ld=lld"])]

@@ -7,7 +7,7 @@ struct FuzzTarget: Sendable {
     let check: @Sendable ([UInt8]) -> Void
 
     static let all: [FuzzTarget] = [
-        .config, .importCSV, .importJSON, .webhookHeader, .execReply, .dotenv,
+        .config, .importCSV, .importJSON, .webhookHeader, .execReply, .dotenv, .scannerReport,
     ]
 
     /// The target named by `KEYCTL_FUZZ_TARGET`, chosen once.

@@ -10,8 +10,11 @@ public struct LeakTriage: Sendable {
     }
 
     /// Looks every finding up in the registry, each distinct secret once, in the given order.
+    /// A `.sha1` finding matches only versions whose SHA-1 was recorded (registered since schema 5);
+    /// one that is not 40 hex digits is unknown.
     public func match(_ findings: [LeakFinding]) async throws -> [LeakMatch] {
         var known: [Fingerprint: LeakVerdict] = [:]
+        var knownSHA1: [SecretSHA1: LeakVerdict] = [:]
         var matches: [LeakMatch] = []
         matches.reserveCapacity(findings.count)
         for finding in findings {
@@ -25,8 +28,17 @@ public struct LeakTriage: Sendable {
                     verdict = try await registry.identify(fingerprint).map(LeakVerdict.registered) ?? .unknown
                     known[fingerprint] = verdict
                 }
-            case .sha1:
-                verdict = .unknown
+            case .sha1(let hex):
+                if let digest = SecretSHA1(hex: hex) {
+                    if let seen = knownSHA1[digest] {
+                        verdict = seen
+                    } else {
+                        verdict = try await registry.identify(sha1: digest).map(LeakVerdict.registered) ?? .unknown
+                        knownSHA1[digest] = verdict
+                    }
+                } else {
+                    verdict = .unknown
+                }
             }
             matches.append(LeakMatch(finding: finding, verdict: verdict))
         }

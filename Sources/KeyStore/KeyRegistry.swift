@@ -45,6 +45,10 @@ public protocol KeyRegistry: Sendable {
     /// The key and version whose secret has this fingerprint, or nil.
     func identify(_ fingerprint: Fingerprint) async throws -> IdentifiedSecret?
 
+    /// The key and version whose secret has this unsalted SHA-1 (a detect-secrets `hashed_secret`),
+    /// or nil. Only versions registered since the SHA-1 was recorded (schema 5) can match.
+    func identify(sha1: SecretSHA1) async throws -> IdentifiedSecret?
+
     /// Calls `body` with each event matching `filter`, oldest first.
     func forEachAuditEvent(matching filter: AuditFilter, _ body: (AuditEvent) throws -> Void) async throws
 

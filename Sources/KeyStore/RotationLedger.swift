@@ -47,8 +47,10 @@ public protocol RotationLedger: Sendable {
     /// Appends a journal line: a step about to start, or how it ended.
     func journal(_ lease: RotationLease, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws
 
-    /// Records the new credential: a pending version with its fingerprint, and its sealed secret.
-    func recordCreated(_ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String) async throws -> RotationRecord
+    /// Records the new credential: a pending version with its fingerprint and SHA-1, and its sealed secret.
+    func recordCreated(
+        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+    ) async throws -> RotationRecord
 
     /// Records what target `index` held before the rotation (sealed), before anything is written to
     /// it, and journals `next` as started.

@@ -11,11 +11,12 @@ extension SQLiteKeyRegistry {
                 try refuseRegistered(fingerprint, db)
                 try db.executeCached(
                     sql: """
-                        INSERT INTO key_versions (id, key_id, fingerprint, hint, issuer_ref, stage, created_at)
-                        VALUES (?, ?, ?, ?, ?, 'current', ?)
+                        INSERT INTO key_versions (id, key_id, fingerprint, sha1, hint, issuer_ref, stage, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, 'current', ?)
                         """,
                     arguments: [
-                        UUID().uuidString.lowercased(), keyID, fingerprint.rawValue, secret.hint, draft.issuerRef, Timestamp.epochSeconds(now),
+                        UUID().uuidString.lowercased(), keyID, fingerprint.rawValue, secret.sha1.rawValue, secret.hint, draft.issuerRef,
+                        Timestamp.epochSeconds(now),
                     ])
                 details["fingerprint"] = fingerprint.rawValue
             }
@@ -196,6 +197,25 @@ extension SQLiteKeyRegistry {
 
     public func identify(_ fingerprint: Fingerprint) async throws -> IdentifiedSecret? {
         try perform { try database.read { db in try identify(db, fingerprint) } }
+    }
+
+    public func identify(sha1: SecretSHA1) async throws -> IdentifiedSecret? {
+        try perform {
+            try database.read { db in
+                guard let row = try Row.fetchOneCached(
+                    db,
+                    sql: """
+                        SELECT \(KeyVersion.selection), k.name, k.env, v.sha1 FROM key_versions v JOIN keys k ON k.id = v.key_id
+                        WHERE v.sha1 = ?
+                        """,
+                    arguments: [sha1.rawValue])
+                else { return nil }
+                let storedHex: String? = row[9]
+                guard let stored = storedHex.flatMap(SecretSHA1.init(hex:)), stored.matches(sha1) else { return nil }
+                let key = try fetchKey(db, KeyName(stored: row[7]), EnvironmentName(stored: row[8]))
+                return IdentifiedSecret(key: key, version: try KeyVersion(row: row))
+            }
+        }
     }
 
     private func identify(_ db: Database, _ fingerprint: Fingerprint) throws -> IdentifiedSecret? {

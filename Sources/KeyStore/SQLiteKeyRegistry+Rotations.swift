@@ -203,7 +203,7 @@ extension SQLiteKeyRegistry: RotationLedger {
     static let noOwner = "owner_host = NULL, owner_pid = NULL, owner_start = NULL, lease_until = NULL"
 
     public func recordCreated(
-        _ lease: RotationLease, fingerprint: Fingerprint, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
         return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { [self] db, rotation, now in
@@ -211,10 +211,10 @@ extension SQLiteKeyRegistry: RotationLedger {
             let versionID = UUID().uuidString.lowercased()
             try db.executeCached(
                 sql: """
-                    INSERT INTO key_versions (id, key_id, fingerprint, hint, issuer_ref, stage, created_at)
-                    SELECT ?, key_id, ?, ?, ?, 'pending', ? FROM rotations WHERE id = ?
+                    INSERT INTO key_versions (id, key_id, fingerprint, sha1, hint, issuer_ref, stage, created_at)
+                    SELECT ?, key_id, ?, ?, ?, ?, 'pending', ? FROM rotations WHERE id = ?
                     """,
-                arguments: [versionID, fingerprint.rawValue, hint, issuerRef, Timestamp.epochSeconds(now), rotationID])
+                arguments: [versionID, fingerprint.rawValue, sha1.rawValue, hint, issuerRef, Timestamp.epochSeconds(now), rotationID])
             try db.executeCached(
                 sql: "UPDATE rotations SET state = 'deploy', new_version_id = ?, sealed_secret = ? WHERE id = ?",
                 arguments: [versionID, Data(sealedSecret), rotationID])

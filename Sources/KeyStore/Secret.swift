@@ -33,6 +33,9 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// `sha256:` and the hex SHA-256 of the secret: what the registry stores.
     public var fingerprint: Fingerprint { Fingerprint(of: bytes) }
 
+    /// The hex SHA-1 of the secret, recorded beside the fingerprint so detect-secrets baselines match.
+    public var sha1: SecretSHA1 { SecretSHA1(of: bytes) }
+
     /// A masked form safe to show: `****` and the last 4 characters, or `****` alone for a
     /// secret shorter than 16 characters, where 4 characters would give away too much.
     public var hint: String {

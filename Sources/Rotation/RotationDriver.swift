@@ -139,7 +139,7 @@ public struct RotationDriver: Sendable {
         faults.reach("create.during")
         let sealed = try custody.seal(issued.secret, rotationID: record.id, purpose: "new-secret")
         let updated = try await ledger.recordCreated(
-            record.lease, fingerprint: issued.secret.fingerprint, hint: issued.secret.hint, issuerRef: issued.issuerRef,
+            record.lease, fingerprint: issued.secret.fingerprint, sha1: issued.secret.sha1, hint: issued.secret.hint, issuerRef: issued.issuerRef,
             sealedSecret: sealed, actor: actor)
         faults.reach("create.after")
         return (updated, issued.issuerRef)

@@ -19,6 +19,21 @@ import KeyctlTestSupport
         #expect(found.key.name.rawValue == "checkout" && found.version.stage == .current)
     }
 
+    @Test func aDetectSecretsHashMatchesTheVersionWhoseSHA1WasRecorded() async throws {
+        let test = try makeTestRegistry()
+        let secret = try Secret(reading: "sk_live_registered_0001")
+        _ = try await test.registry.addKey(try draft("checkout"), secret: secret, actor: "t")
+        let location = LeakLocation(path: "settings.py", line: 1)
+        let matches = try await LeakTriage(registry: test.registry).match([
+            LeakFinding(evidence: .sha1(secret.sha1.rawValue.uppercased()), rule: "Secret Keyword", location: location),
+            LeakFinding(evidence: .sha1(try Secret(reading: "sk_live_somebody_else").sha1.rawValue), rule: "Secret Keyword", location: location),
+            LeakFinding(evidence: .sha1("not-a-digest"), rule: "Secret Keyword", location: location),
+        ])
+        #expect(matches.map(\.verdict.severity) == [.critical, .unknown, .unknown])
+        guard case .registered(let found) = matches[0].verdict else { Issue.record("not matched"); return }
+        #expect(found.version.fingerprint == secret.fingerprint)
+    }
+
     @Test func markingCompromisedWritesOneEventPerKeyNamingTheFirstFinding() async throws {
         let test = try makeTestRegistry()
         _ = try await test.registry.addKey(try draft("checkout"), secret: try Secret(reading: "sk_live_registered_0001"), actor: "t")

@@ -18,6 +18,15 @@ struct RotationDriverTests {
         #expect(try await scenario.inFlight() == nil)
     }
 
+    @Test func theNewVersionIsRecordedWithItsSHA1() async throws {
+        let scenario = try await RotationScenario()
+        _ = try await scenario.driver.run(try await scenario.begin())
+        let newSecret = try Secret(reading: try #require(await scenario.provider.validSecrets.first))
+        let found = try #require(try await scenario.test.registry.identify(sha1: newSecret.sha1))
+        #expect(found.version.stage == .current)
+        #expect(found.version.fingerprint == newSecret.fingerprint)
+    }
+
     @Test func theOldSecretStaysValidThroughGraceUntilFinished() async throws {
         let scenario = try await RotationScenario()
         let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 3600)))
