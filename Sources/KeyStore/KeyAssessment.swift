@@ -5,11 +5,13 @@ public struct KeyAssessment: Sendable, Equatable {
     public var ageSeconds: Int64
     public var maxAge: TimeSpan
     public var dueAtEpochSeconds: Int64
-    /// Sorted: overdue, due, compromised, verify_failed.
+    /// Sorted: overdue, due, compromised, verify_failed, offboarding.
     public var flags: [ReportFlag]
 
     /// Assesses `key` as of `asOf`. Age counts from `rotatedAt`, else `createdAt`; the key's own
-    /// `maxAge` wins over its environment's policy. Retired keys carry no flags.
+    /// `maxAge` wins over its environment's policy. A key is `offboarding` when someone who could
+    /// read it was offboarded after its age start and no later than `asOf`: rotating it clears the
+    /// flag. Retired keys carry no flags.
     public init(key: KeyRecord, policies: PolicyTable, asOf: Date) {
         let policy = policies.policy(for: key.env)
         let start = Timestamp.epochSeconds(key.ageStart)
@@ -25,6 +27,7 @@ public struct KeyAssessment: Sendable, Equatable {
             }
             if key.status == .compromised { flags.append(.compromised) }
             if key.lastVerifyOK == false { flags.append(.verifyFailed) }
+            if let offboardedAt = key.offboardedAt, offboardedAt > key.ageStart, offboardedAt <= asOf { flags.append(.offboarding) }
         }
         self.flags = flags
     }

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 
 extension KeyRecord {
-    /// The columns `init(row:)` reads, in order; `k` is `keys`, `v` the current version.
+    /// The columns `init(row:)` reads, in order; `k` is `keys`, `v` the current version, and the
+    /// last column the key's latest offboarding (found through the `offboardings_by_key` index).
     static let selection = """
         k.name, k.env, k.scopes, k.owner, k.description, k.labels, k.status, k.created_at, k.rotated_at,
         k.max_age_seconds, k.compromised_at, k.compromise_reason, k.last_verified_at, k.last_verify_ok,
-        v.fingerprint, v.hint
+        v.fingerprint, v.hint, (SELECT max(o.at) FROM offboardings o WHERE o.key_id = k.id)
         """
 
     /// `FROM` clause joining each key with its current version, if any.
@@ -38,7 +39,8 @@ extension KeyRecord {
             lastVerifiedAt: try row.decodeIfPresent(column: 12, of: key(), as: date),
             lastVerifyOK: try row.decode(column: 13, of: key()),
             fingerprint: try row.decodeIfPresent(column: 14, of: key(), as: Fingerprint.init(_:)),
-            hint: try row.decode(column: 15, of: key()))
+            hint: try row.decode(column: 15, of: key()),
+            offboardedAt: try row.decodeIfPresent(column: 16, of: key(), as: date))
     }
 }
 

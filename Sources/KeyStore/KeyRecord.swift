@@ -20,12 +20,15 @@ public struct KeyRecord: Sendable, Equatable {
     /// The fingerprint and hint of the current version, if a secret was ever registered.
     public var fingerprint: Fingerprint?
     public var hint: String?
+    /// When someone who could read the key was last offboarded (`keyctl offboard`), if ever.
+    public var offboardedAt: Date?
 
     public init(
         name: KeyName, env: EnvironmentName, scopes: ScopeSet, owner: String? = nil, description: String? = nil,
         labels: [String: String] = [:], status: KeyStatus = .active, createdAt: Date, rotatedAt: Date? = nil,
         maxAge: TimeSpan? = nil, compromisedAt: Date? = nil, compromiseReason: String? = nil, lastVerifiedAt: Date? = nil,
-        lastVerifyOK: Bool? = nil, fingerprint: Fingerprint? = nil, hint: String? = nil
+        lastVerifyOK: Bool? = nil, fingerprint: Fingerprint? = nil, hint: String? = nil,
+        offboardedAt: Date? = nil
     ) {
         self.name = name
         self.env = env
@@ -43,6 +46,7 @@ public struct KeyRecord: Sendable, Equatable {
         self.lastVerifyOK = lastVerifyOK
         self.fingerprint = fingerprint
         self.hint = hint
+        self.offboardedAt = offboardedAt
     }
 
     /// Where the key's age counts from: its last rotation, or its creation.

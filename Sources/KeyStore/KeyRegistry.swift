@@ -23,8 +23,8 @@ public protocol KeyRegistry: Sendable {
     func forEachKey(matching filter: KeyFilter, _ body: (KeyRecord) throws -> Void) async throws
 
     /// Calls `body` with each key that `report` must look at as of `asOf`: every non-retired
-    /// key when `includeUnflagged`, otherwise only those that are due, overdue or compromised
-    /// under `policies`. Ordered by environment then name.
+    /// key when `includeUnflagged`, otherwise only those that are due, overdue, compromised,
+    /// failed verification or offboarding under `policies`. Ordered by environment then name.
     func forEachReportCandidate(
         env: EnvironmentName?, policies: PolicyTable, asOf: Date, includeUnflagged: Bool,
         _ body: (KeyRecord) throws -> Void

@@ -8,6 +8,8 @@ public enum ReportFlag: String, Sendable, CaseIterable, Comparable {
     case compromised
     /// Its last `keyctl verify` failed: the secret the application uses did not work.
     case verifyFailed = "verify_failed"
+    /// Someone who could read it was offboarded after it was last rotated (`keyctl offboard`).
+    case offboarding
 
     /// Critical flags make `report` exit 2; the others exit 1.
     public var isCritical: Bool { self != .due }

@@ -18,11 +18,12 @@ extension SQLiteKeyRegistry {
             let warnWindow = PolicyColumn.expression(policies) { $0.warnWindow.seconds }
             sql += """
                  AND (k.status = 'compromised' OR k.last_verify_ok = 0
-                      OR coalesce(k.rotated_at, k.created_at) + coalesce(k.max_age_seconds, \(maxAge.sql)) - \(warnWindow.sql) <= ?)
+                      OR coalesce(k.rotated_at, k.created_at) + coalesce(k.max_age_seconds, \(maxAge.sql)) - \(warnWindow.sql) <= ?
+                      OR EXISTS (SELECT 1 FROM offboardings o WHERE o.key_id = k.id AND o.at > coalesce(k.rotated_at, k.created_at) AND o.at <= ?))
                 """
             arguments += maxAge.arguments
             arguments += warnWindow.arguments
-            arguments += [Timestamp.epochSeconds(asOf)]
+            arguments += [Timestamp.epochSeconds(asOf), Timestamp.epochSeconds(asOf)]
         }
         sql += " ORDER BY k.env, k.name"
         try perform {

@@ -67,6 +67,23 @@ struct ConfigReader {
         return selectors
     }
 
+    /// Takes `readers` out of a table: the entry without it, and the principals it lists (each
+    /// once, in order). Throws naming the line when it is not an array of principals.
+    func readers(in entry: ConfigTable.Entry) throws(ConfigError) -> (ConfigTable.Entry, [Principal]) {
+        guard case .table(var table) = entry.value, let list = table["readers"] else { return (entry, []) }
+        var principals: [Principal] = []
+        for text in try strings(list) {
+            guard let principal = Principal(text) else {
+                throw fail(list.line, "'readers' must list principals, and '\(text)' is not one: \(Principal.rule)")
+            }
+            if !principals.contains(principal) { principals.append(principal) }
+        }
+        table.entries.removeAll { $0.key == "readers" }
+        var stripped = entry
+        stripped.value = .table(table)
+        return (stripped, principals)
+    }
+
     func required(_ key: String, in table: ConfigTable, tableName: String) throws(ConfigError) -> ConfigTable.Entry {
         guard let entry = table[key] else { throw fail(table.line, "\(tableName) needs '\(key)'") }
         return entry

@@ -13,6 +13,10 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     public var defaultBinding = RotationBinding()
     public var environmentBindings: [String: RotationBinding] = [:]
     public var keyBindings: [String: RotationBinding] = [:]
+    /// `readers` of `[targets.NAME]`, by target name: who can read what that target holds.
+    public var targetReaders: [String: [Principal]] = [:]
+    /// `readers` of `[keys.NAME]` and `[keys."NAME@ENV"]`, by the table's key (`NAME` or `NAME@ENV`).
+    public var keyReaders: [String: [Principal]] = [:]
     /// Where the custody key lives when `KEYCTL_MASTER_KEY` is not set; nil means the default.
     public var custodyKeyFile: String?
     /// `[policy] wildcard_allowed`: the keys (`name` in every environment, or `name@env`) that may
@@ -81,7 +85,9 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             tableLines["[issuers.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["targets"], tableName: "[targets]") {
-            targets[entry.key] = try reader.target(entry)
+            let (target, readers) = try reader.readers(in: entry)
+            targets[entry.key] = try reader.target(target)
+            if !readers.isEmpty { targetReaders[entry.key] = readers }
             tableLines["[targets.\(entry.key)]"] = entry.line
         }
         for entry in try reader.tables(root["verifiers"], tableName: "[verifiers]") {
@@ -97,9 +103,11 @@ public struct KeyctlConfiguration: Sendable, Equatable {
             guard parts.count <= 2, KeyName(parts[0]) != nil, parts.count == 1 || EnvironmentName(parts[1]) != nil else {
                 throw ConfigError(file: file, line: entry.line, problem: "'\(entry.key)' must be a key name, or name@env")
             }
-            let table = try reader.table(entry, tableName: "[keys.\(entry.key)]")
-            try reader.allowOnly(ConfigReader.bindingKeys, in: table, tableName: "[keys.\"\(entry.key)\"]")
+            let (keyEntry, readers) = try reader.readers(in: entry)
+            let table = try reader.table(keyEntry, tableName: "[keys.\(entry.key)]")
+            try reader.allowOnly(ConfigReader.bindingKeys.union(["readers"]), in: table, tableName: "[keys.\"\(entry.key)\"]")
             keyBindings[entry.key] = try reader.binding(table)
+            if !readers.isEmpty { keyReaders[entry.key] = readers }
             tableLines["[keys.\(entry.key)]"] = entry.line
         }
         try checkReferences(reader: reader)

@@ -15,6 +15,11 @@ enum ArgumentParsing {
         return env
     }
 
+    static func principal(_ text: String) throws -> Principal {
+        guard let principal = Principal(text) else { throw ValidationError("invalid principal '\(text)': \(Principal.rule)") }
+        return principal
+    }
+
     static func scopes(_ text: String) throws -> ScopeSet {
         do {
             return try ScopeSet(parsing: text)

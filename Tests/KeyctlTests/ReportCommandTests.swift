@@ -20,7 +20,7 @@ struct ReportCommandTests {
         let keys = try #require(json["keys"] as? [[String: Any]])
         #expect(keys.compactMap { $0["name"] as? String } == ["stale", "aging"])
         #expect(keys.first?["flags"] as? [String] == ["overdue"])
-        #expect(json["summary"] as? [String: Int] == ["overdue": 1, "due": 1, "compromised": 0, "verify_failed": 0])
+        #expect(json["summary"] as? [String: Int] == ["overdue": 1, "due": 1, "compromised": 0, "verify_failed": 0, "offboarding": 0])
     }
 
     @Test func exitsOneWhenOnlyDueKeysAreFlaggedAndZeroWhenNothingIs() async throws {
@@ -44,7 +44,7 @@ struct ReportCommandTests {
         _ = await cli.run("compromise", "fresh", "--env", "prod", "--reason", "posted in a ticket")
         let result = await cli.run("report", "--env", "prod", "--format", "json")
         #expect(result.code == 2)
-        #expect(try result.json()["summary"] as? [String: Int] == ["overdue": 0, "due": 1, "compromised": 1, "verify_failed": 0])
+        #expect(try result.json()["summary"] as? [String: Int] == ["overdue": 0, "due": 1, "compromised": 1, "verify_failed": 0, "offboarding": 0])
     }
 
     @Test func quietPrintsNothingWhenNothingIsFlagged() async throws {
@@ -77,7 +77,7 @@ struct ReportCommandTests {
         let result = await cli.run("report", "--format", "table")
         #expect(result.stdout.hasPrefix("NAME"))
         #expect(result.stdout.contains("stale"))
-        #expect(result.stdout.contains("1 overdue, 1 due, 0 compromised, 0 verify_failed"))
+        #expect(result.stdout.contains("1 overdue, 1 due, 0 compromised, 0 verify_failed, 0 offboarding"))
     }
 
     @Test func environmentPoliciesComeFromTheConfigFile() async throws {

@@ -94,12 +94,9 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
             context.standardOutput.line(overdue ? "no overdue keys" : "no active keys in \(env!)")
             return
         }
-        let tally = RotationTally(total: keys.count, sink: context.standardOutput, errors: context.standardError, live: context.outputIsTerminal)
-        try await coordinator.rotateMany(keys, chosenAt: chosenAt, concurrency: concurrency, emergency: emergency) { name, env, result in
-            tally.record(name, env, result)
-        }
-        tally.finish()
-        if tally.worstExitCode != ExitStatus.success { throw ExitCode(tally.worstExitCode) }
+        try await RotationTally.rotate(
+            keys, chosenAt: chosenAt, with: coordinator, concurrency: concurrency, emergency: emergency, sink: context.standardOutput,
+            live: context.outputIsTerminal)
     }
 
     private func selectKeys(_ coordinator: RotationCoordinator, asOf now: Date) async throws -> [(KeyName, EnvironmentName)] {
@@ -165,6 +162,21 @@ final class RotationTally: @unchecked Sendable {
             }
             if live { sink.write("[\(done)/\(total)] \(failures) failed") }
         }
+    }
+
+    /// Rotates `keys` as one batch through `coordinator` (what `rotate --overdue` and `offboard
+    /// --rotate` do): a line per key and the summary to `sink`, a progress line when `live`,
+    /// warnings to standard error. Throws `ExitCode` with the worst outcome unless every rotation succeeded.
+    static func rotate(
+        _ keys: [(KeyName, EnvironmentName)], chosenAt: Date, with coordinator: RotationCoordinator, concurrency: Int, emergency: Bool,
+        sink: any OutputSink, live: Bool
+    ) async throws {
+        let tally = RotationTally(total: keys.count, sink: sink, errors: CommandContext.current.standardError, live: live)
+        try await coordinator.rotateMany(keys, chosenAt: chosenAt, concurrency: concurrency, emergency: emergency) { name, env, result in
+            tally.record(name, env, result)
+        }
+        tally.finish()
+        if tally.worstExitCode != ExitStatus.success { throw ExitCode(tally.worstExitCode) }
     }
 
     func finish() {

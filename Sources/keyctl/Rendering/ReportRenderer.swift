@@ -78,6 +78,7 @@ struct PrometheusReportRenderer: ReportRenderer {
         ("keyctl_key_due", "1 when the key is within the warning window of its rotation period."),
         ("keyctl_key_compromised", "1 when the key is marked compromised."),
         ("keyctl_key_verify_failed", "1 when the key's last verification failed."),
+        ("keyctl_key_offboarding", "1 when someone who could read the key was offboarded after its last rotation."),
     ]
     private let asOf: Date
     private var samples: [[String]] = Array(repeating: [], count: families.count)
@@ -90,6 +91,7 @@ struct PrometheusReportRenderer: ReportRenderer {
             assessment.ageSeconds, assessment.maxAge.seconds, assessment.dueAtEpochSeconds,
             assessment.flags.contains(.overdue) ? 1 : 0, assessment.flags.contains(.due) ? 1 : 0,
             assessment.flags.contains(.compromised) ? 1 : 0, assessment.flags.contains(.verifyFailed) ? 1 : 0,
+            assessment.flags.contains(.offboarding) ? 1 : 0,
         ]
         for (index, value) in values.enumerated() {
             samples[index].append("\(Self.families[index].name)\(labels) \(value)")
