@@ -4,6 +4,7 @@ import KeyStore
 
 struct Identify: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "identify",
         abstract: "Tell which registered key a secret is (the candidate is read from standard input).",
         discussion: "Exit 0 with the key when it matches, 1 when no registered key has this secret.")
 
