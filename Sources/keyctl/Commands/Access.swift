@@ -5,6 +5,7 @@ import KeyctlConfig
 
 struct Access: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "access",
         abstract: "Record who can read a key's secret: a person, a team or a CI system.",
         discussion: """
             keyctl access grant checkout --env prod --to team:payments --reason "runs checkout"

@@ -4,6 +4,7 @@ import KeyStore
 
 struct Add: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Register an existing key; without a secret it is inventory only.",
         discussion: "The secret is read from --secret-stdin, --secret-env VAR or --secret-file PATH, never from an argument. Only its fingerprint and a masked hint are stored.")
 

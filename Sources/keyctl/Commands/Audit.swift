@@ -4,6 +4,7 @@ import KeyStore
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "List the audit log, verify it, or sign a checkpoint of it.",
         subcommands: [AuditList.self, AuditVerify.self, AuditWriteCheckpoint.self, AuditPublicKey.self],
         defaultSubcommand: AuditList.self)

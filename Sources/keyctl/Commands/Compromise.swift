@@ -4,6 +4,7 @@ import KeyStore
 
 struct Compromise: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compromise",
         abstract: "Mark a key compromised, by name or by its leaked secret.",
         discussion: """
             keyctl compromise checkout --env prod --reason "pasted in a ticket"

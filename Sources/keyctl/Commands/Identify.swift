@@ -4,6 +4,7 @@ import KeyStore
 
 struct Identify: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "identify",
         abstract: "Tell which registered key a secret is (read from standard input), or whose keys a scanner's report found.",
         discussion: """
             A secret: exit 0 with the key when it matches, 1 when no registered key has this secret.

@@ -4,6 +4,7 @@ import KeyStore
 
 struct Import: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import keys in bulk from a CSV or JSON inventory file (no secrets): all or nothing.",
         discussion: "Columns (CSV) or fields (JSON): name, env, scopes, owner, description, created, rotated, max-age.")
 

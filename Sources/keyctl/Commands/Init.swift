@@ -4,6 +4,7 @@ import KeyStore
 
 struct Init: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create the registry, or migrate it to this keyctl's schema (safe to run again).")
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,7 @@ import ArgumentParser
 import KeyStore
 
 struct List: AsyncParsableCommand, RegistryCommand {
-    static let configuration = CommandConfiguration(abstract: "List keys, ordered by environment and name.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys, ordered by environment and name.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only keys in this environment.", transform: ArgumentParsing.environment) var env: EnvironmentName?

@@ -5,6 +5,7 @@ import KeyctlConfig
 
 struct Offboard: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "offboard",
         abstract: "Someone left: revoke their access everywhere and flag (or rotate) every key they could read.",
         discussion: """
             keyctl offboard alice@example.com --reason "left the company"

@@ -4,6 +4,7 @@ import KeyStore
 
 struct Report: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Flag keys that are overdue, due for rotation soon, or compromised.",
         discussion: """
             Exit 0 when nothing is flagged, 1 when only due keys are (warning), 2 when a key is overdue \

@@ -4,6 +4,7 @@ import KeyStore
 
 struct Retire: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retire",
         abstract: "Mark a key retired: kept for the record, left out of reports.",
         discussion: "Retiring does not revoke the credential at its provider; do that first.")
 

@@ -6,6 +6,7 @@ import Rotation
 
 struct Rotate: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rotate",
         abstract: "Rotate a key with zero downtime: create, deploy, verify, grace, delete.",
         discussion: """
             keyctl rotate checkout --env prod               rotate one key

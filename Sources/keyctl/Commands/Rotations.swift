@@ -4,6 +4,7 @@ import KeyStore
 
 struct Rotations: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rotations",
         abstract: "List rotations, or finish those whose grace period has passed.",
         subcommands: [RotationsList.self, RotationsFinish.self],
         defaultSubcommand: RotationsList.self)

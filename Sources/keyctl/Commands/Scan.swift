@@ -6,6 +6,7 @@ import KeyctlConfig
 
 struct Scan: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Find leaked keys in files or a repository's history, and tell whose they are.",
         discussion: """
             keyctl scan . --format sarif > scan.sarif

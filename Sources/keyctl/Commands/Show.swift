@@ -3,7 +3,7 @@ import ArgumentParser
 import KeyStore
 
 struct Show: AsyncParsableCommand, RegistryCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one key with its versions and recent events.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one key with its versions and recent events.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The key's name.", transform: ArgumentParsing.keyName) var name: KeyName

@@ -3,7 +3,7 @@ import ArgumentParser
 import KeyStore
 
 struct Update: AsyncParsableCommand, RegistryCommand {
-    static let configuration = CommandConfiguration(abstract: "Change a key's scopes, owner, description, labels or rotation period.")
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a key's scopes, owner, description, labels or rotation period.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The key's name.", transform: ArgumentParsing.keyName) var name: KeyName

@@ -6,6 +6,7 @@ import Rotation
 
 struct Verify: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check that the key's current secret works, with its verifier; record the outcome.",
         discussion: "The secret is read back from the key's first deploy target. Exit 0 when it works, 1 when it is rejected, 69 when the service cannot be reached. `report` flags keys whose last verification failed.")
 

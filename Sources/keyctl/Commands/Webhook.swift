@@ -5,6 +5,7 @@ import KeyStore
 
 struct Webhook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "webhook",
         abstract: "Webhook tools.", subcommands: [WebhookVerify.self])
 }
 
