@@ -51,14 +51,7 @@ struct FindingsRenderer {
         writer.key("findings"); writer.beginArray()
         for finding in findings { write(finding, &writer) }
         writer.endArray()
-        writer.key("marked_compromised"); writer.beginArray()
-        for found in marked {
-            writer.beginObject()
-            writer.key("name"); writer.string(found.key.name.rawValue)
-            writer.key("env"); writer.string(found.key.env.rawValue)
-            writer.endObject()
-        }
-        writer.endArray()
+        writer.markedCompromised(marked)
         writer.key("summary"); writer.beginObject()
         for severity in LeakSeverity.allCases {
             writer.key(dynamic: severity.rawValue); writer.integer(Int64(findings.count { $0.match.verdict.severity == severity }))

@@ -72,15 +72,7 @@ struct ScanReport {
             writer.endObject()
         }
         writer.endArray()
-        writer.key("marked_compromised")
-        writer.beginArray()
-        for found in marked {
-            writer.beginObject()
-            writer.key("name"); writer.string(found.key.name.rawValue)
-            writer.key("env"); writer.string(found.key.env.rawValue)
-            writer.endObject()
-        }
-        writer.endArray()
+        writer.markedCompromised(marked)
         writer.key("summary")
         writer.beginObject()
         writer.key("files"); writer.integer(Int64(summary.files))
