@@ -53,9 +53,20 @@ struct ByteStream {
         return chunk[index...].first { !skipping.contains($0) }
     }
 
-    /// Consumes `prefix` when the input starts with it (a byte order mark); false otherwise.
+    /// Consumes `prefix` when the input continues with it (a byte order mark); false otherwise.
     mutating func skip(prefix: [UInt8]) -> Bool {
-        guard peek() != nil, chunk.count - index >= prefix.count, chunk[index..<index + prefix.count].elementsEqual(prefix) else {
+        guard peek() == prefix.first else { return false }
+        if chunk.count - index < prefix.count, let file, !failed {
+            // The prefix may straddle two reads: keep the rest of this one and append the next.
+            chunk.removeFirst(index)
+            index = 0
+            guard let more = file.read(upTo: Self.chunkSize) else {
+                failed = true
+                return false
+            }
+            chunk.append(contentsOf: more)
+        }
+        guard chunk.count - index >= prefix.count, chunk[index..<index + prefix.count].elementsEqual(prefix) else {
             return false
         }
         index += prefix.count

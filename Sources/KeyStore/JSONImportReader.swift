@@ -2,8 +2,10 @@
 /// `keys` member is that array. Each object is checked as soon as it is read, so a file of any
 /// size is read in memory that holds one object at a time.
 ///
-/// The reader accepts exactly JSON (RFC 8259, UTF-8, an optional byte order mark): what it does
-/// not read as an entry (other members of the outer object) is still checked to be valid JSON.
+/// The reader accepts what Foundation's `JSONSerialization` accepted before it: JSON (RFC 8259,
+/// UTF-8, a byte order mark), plus a trailing comma in arrays and objects, and a U+FEFF (byte
+/// order mark) that starts a string, dropped. What it does not read as an entry (other members of the outer object) is still
+/// checked to be valid.
 struct JSONImportReader: ImportRecordReader {
     private enum State {
         /// Before the outer value.
@@ -45,7 +47,12 @@ struct JSONImportReader: ImportRecordReader {
                 }
             } else {
                 switch input.next() {
-                case UInt8(ascii: ","): skipSpace()
+                case UInt8(ascii: ","):
+                    skipSpace()
+                    if input.peek() == UInt8(ascii: "]") {
+                        _ = input.next()
+                        return try finish()
+                    }
                 case UInt8(ascii: "]"): return try finish()
                 default: throw invalid
                 }
@@ -78,7 +85,10 @@ struct JSONImportReader: ImportRecordReader {
                 if try member() { return }
                 skipSpace()
                 switch input.next() {
-                case UInt8(ascii: ","): continue
+                case UInt8(ascii: ","):
+                    guard closes(with: UInt8(ascii: "}")) else { continue }
+                    try expectEnd()
+                    throw notAnArray
                 case UInt8(ascii: "}"):
                     try expectEnd()
                     throw notAnArray
@@ -117,6 +127,10 @@ struct JSONImportReader: ImportRecordReader {
                 skipSpace()
                 switch input.next() {
                 case UInt8(ascii: ","):
+                    if closes(with: UInt8(ascii: "}")) {
+                        try expectEnd()
+                        return nil
+                    }
                     if try member() {
                         throw KeyStoreError(.invalidInput, "\(fileName): 'keys' appears twice; expected one array of key objects")
                     }
@@ -182,7 +196,8 @@ struct JSONImportReader: ImportRecordReader {
                 }
                 skipSpace()
                 let separator = input.next()
-                if separator == UInt8(ascii: ",") { continue }
+                if separator == UInt8(ascii: ","), !closes(with: UInt8(ascii: "}")) { continue }
+                if separator == UInt8(ascii: ",") { break }
                 guard separator == UInt8(ascii: "}") else { throw invalid }
                 break
             }
@@ -211,7 +226,7 @@ struct JSONImportReader: ImportRecordReader {
             joined.append(contentsOf: try string())
             skipSpace()
             switch input.next() {
-            case UInt8(ascii: ","): continue
+            case UInt8(ascii: ","): if closes(with: UInt8(ascii: "]")) { return joined }
             case UInt8(ascii: "]"): return joined
             default: throw invalid
             }
@@ -227,6 +242,14 @@ struct JSONImportReader: ImportRecordReader {
 
     private var notAnArray: KeyStoreError {
         KeyStoreError(.invalidInput, "\(fileName): expected an array of key objects, or {\"keys\": [...]}")
+    }
+
+    /// After a comma: consumes `bracket` and returns true when it comes next (a trailing comma).
+    private mutating func closes(with bracket: UInt8) -> Bool {
+        skipSpace()
+        guard input.peek() == bracket else { return false }
+        _ = input.next()
+        return true
     }
 
     private mutating func skipSpace() {
@@ -245,6 +268,8 @@ struct JSONImportReader: ImportRecordReader {
     private mutating func string() throws(KeyStoreError) -> [UInt8] {
         guard input.next() == UInt8(ascii: "\"") else { throw invalid }
         var bytes: [UInt8] = []
+        // Foundation drops a byte order mark that starts a string; so does this reader.
+        _ = input.skip(prefix: [0xef, 0xbb, 0xbf])
         while true {
             guard let byte = input.next(), byte >= 0x20 else { throw invalid }
             switch byte {
@@ -322,7 +347,7 @@ struct JSONImportReader: ImportRecordReader {
                 try skipValue(depth: depth + 1)
                 skipSpace()
                 switch input.next() {
-                case UInt8(ascii: ","): continue
+                case UInt8(ascii: ","): if closes(with: UInt8(ascii: "}")) { return }
                 case UInt8(ascii: "}"): return
                 default: throw invalid
                 }
@@ -338,7 +363,7 @@ struct JSONImportReader: ImportRecordReader {
                 try skipValue(depth: depth + 1)
                 skipSpace()
                 switch input.next() {
-                case UInt8(ascii: ","): continue
+                case UInt8(ascii: ","): if closes(with: UInt8(ascii: "]")) { return }
                 case UInt8(ascii: "]"): return
                 default: throw invalid
                 }
