@@ -70,6 +70,13 @@ def run_sqlite(db, script):
         sys.exit(f"sqlite3 failed: {result.stderr.decode()}")
 
 
+def run_sqlite_text(db, sql):
+    """Runs `sql` with the sqlite3 CLI on `db`; exits on failure."""
+    result = subprocess.run(["sqlite3", "-bail", db], input=sql.encode(), stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        sys.exit(f"sqlite3 failed: {result.stderr.decode()}")
+
+
 def seeded_registry(count):
     """A fresh registry holding `count` keys, seeded through `keyctl import`."""
     folder = workdir()
