@@ -17,7 +17,10 @@ AS_OF = 1_795_910_400  # 2026-11-29T00:00:00Z, fixed so runs are comparable
 
 
 def build():
-    """Builds the release binary the way it ships (Swift stdlib linked statically)."""
+    """Builds the release binary the way it ships (Swift stdlib linked statically). Set
+    KEYCTL_BENCH_NO_BUILD=1 to measure the binary already at .build/release/keyctl."""
+    if os.environ.get("KEYCTL_BENCH_NO_BUILD") == "1":
+        return
     subprocess.run(
         ["swift", "build", "-c", "release", "--product", "keyctl", "--static-swift-stdlib"],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -51,6 +54,27 @@ def keyctl(db, *args, stdout=subprocess.DEVNULL, check=True):
     if check and result.returncode not in (0, 1, 2):
         sys.exit(f"keyctl {' '.join(args)} failed: {result.stderr.decode()}")
     return result
+
+
+def count_rows(db, table):
+    """How many rows `table` of the SQLite file `db` holds, read with the sqlite3 CLI."""
+    result = subprocess.run(["sqlite3", db, f"SELECT count(*) FROM {table}"], stdout=subprocess.PIPE, check=True)
+    return int(result.stdout)
+
+
+def run_sqlite(db, script):
+    """Runs the sqlite3 CLI on `db` with `script` (a file) as its input; exits on failure."""
+    with open(script) as source:
+        result = subprocess.run(["sqlite3", "-bail", db], stdin=source, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        sys.exit(f"sqlite3 failed: {result.stderr.decode()}")
+
+
+def run_sqlite_text(db, sql):
+    """Runs `sql` with the sqlite3 CLI on `db`; exits on failure."""
+    result = subprocess.run(["sqlite3", "-bail", db], input=sql.encode(), stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        sys.exit(f"sqlite3 failed: {result.stderr.decode()}")
 
 
 def seeded_registry(count):

@@ -1,86 +1,112 @@
 /// A streaming RFC 4180 reader over bytes: quoted fields with `""` escapes, commas and
 /// newlines inside quotes, LF or CRLF line ends. Each record carries the line it starts on.
 /// A NUL byte anywhere is an error naming its line, never a silently truncated field.
+///
+/// Records are read into one reused `Record`, whose fields are byte slices of one buffer: reading
+/// a row allocates nothing once the buffer has grown to the longest row.
 struct CSVReader {
+    /// One row: its fields' bytes (undecoded) and the line it starts on.
     struct Record {
-        var fields: [String]
-        var line: Int
+        private(set) var bytes: [UInt8] = []
+        private var ends: [Int] = []
+        private(set) var line = 0
+
+        var count: Int { ends.count }
+
+        /// The bytes of field `index`.
+        subscript(index: Int) -> ArraySlice<UInt8> {
+            bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        }
+
+        /// Field `index` as text (invalid UTF-8 replaced by U+FFFD).
+        func string(_ index: Int) -> String { String(decoding: self[index], as: UTF8.self) }
+
+        /// Whether the row is a blank line: one empty field.
+        var isBlank: Bool { ends == [0] }
+
+        mutating func start(line: Int) {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            self.line = line
+        }
+
+        mutating func append(_ byte: UInt8) { bytes.append(byte) }
+        mutating func endField() { ends.append(bytes.count) }
+        var currentFieldIsEmpty: Bool { bytes.count == (ends.last ?? 0) }
     }
 
-    private let bytes: [UInt8]
-    private var position = 0
+    private var input: ByteStream
     private var line = 1
     private(set) var error: (line: Int, problem: String)?
 
-    init(_ bytes: [UInt8]) {
+    init(_ input: ByteStream) {
+        self.input = input
         // Skip a UTF-8 byte order mark.
-        self.bytes = bytes
-        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { position = 3 }
+        _ = self.input.skip(prefix: [0xef, 0xbb, 0xbf])
     }
 
-    /// The next record, or nil at the end of the input or after a malformed one (see `error`).
-    mutating func nextRecord() -> Record? {
-        guard error == nil, position < bytes.count else { return nil }
-        let startLine = line
-        var fields: [String] = []
-        var field: [UInt8] = []
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") && field.isEmpty {
-                position += 1
-                guard readQuoted(into: &field) else {
-                    if error == nil { error = (startLine, "a quoted field is not closed") }
-                    return nil
+    /// Reads the next record into `record`; false at the end of the input or after a malformed
+    /// record (see `error`).
+    mutating func read(into record: inout Record) -> Bool {
+        guard error == nil, input.peek() != nil else { return finish() }
+        record.start(line: line)
+        while let byte = input.peek() {
+            if byte == UInt8(ascii: "\""), record.currentFieldIsEmpty {
+                _ = input.next()
+                guard readQuoted(into: &record) else {
+                    if error == nil { error = (record.line, input.failed ? Self.readProblem : "a quoted field is not closed") }
+                    return false
                 }
-                if position < bytes.count, ![UInt8(ascii: ","), 10, 13].contains(bytes[position]) {
+                if let next = input.peek(), next != UInt8(ascii: ","), next != 10, next != 13 {
                     error = (line, "unexpected text after a closing quote")
-                    return nil
+                    return false
                 }
                 continue
             }
-            position += 1
+            _ = input.next()
             switch byte {
             case 0:
                 error = (line, Self.nulProblem)
-                return nil
+                return false
             case UInt8(ascii: ","):
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
+                record.endField()
             case 10:
                 line += 1
-                fields.append(String(decoding: field, as: UTF8.self))
-                return Record(fields: fields, line: startLine)
+                record.endField()
+                return true
             case 13:
                 continue
             default:
-                field.append(byte)
+                record.append(byte)
             }
         }
-        fields.append(String(decoding: field, as: UTF8.self))
-        return Record(fields: fields, line: startLine)
+        record.endField()
+        return input.failed ? finish() : true
+    }
+
+    /// False, recording a read failure as the error if there was one.
+    private mutating func finish() -> Bool {
+        if input.failed && error == nil { error = (line, Self.readProblem) }
+        return false
     }
 
     static let nulProblem = "a field contains a NUL byte (\\0); import files are text"
+    static let readProblem = "the file could not be read to the end"
 
     /// Reads up to the closing quote; false when the input ends first or holds a NUL (see `error`).
-    private mutating func readQuoted(into field: inout [UInt8]) -> Bool {
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
+    private mutating func readQuoted(into record: inout Record) -> Bool {
+        while let byte = input.next() {
             if byte == 0 {
                 error = (line, Self.nulProblem)
                 return false
             }
             if byte == UInt8(ascii: "\"") {
-                if position < bytes.count && bytes[position] == UInt8(ascii: "\"") {
-                    field.append(byte)
-                    position += 1
-                } else {
-                    return true
-                }
+                guard input.peek() == UInt8(ascii: "\"") else { return true }
+                record.append(byte)
+                _ = input.next()
             } else {
                 if byte == 10 { line += 1 }
-                field.append(byte)
+                record.append(byte)
             }
         }
         return false

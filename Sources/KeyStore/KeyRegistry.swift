@@ -11,10 +11,11 @@ public protocol KeyRegistry: Sendable {
     /// Throws `conflict` when the key or the secret is already registered.
     func addKey(_ draft: KeyDraft, secret: Secret?, actor: String) async throws -> KeyRecord
 
-    /// Registers every entry or none, recording one `key.import` event naming `source`.
-    /// Throws `conflict` naming the location of the first key that exists already (in the
-    /// registry or earlier in the import). Returns how many keys were added.
-    func importKeys(_ entries: [ImportEntry], source: String, actor: String) async throws -> Int
+    /// Registers every entry `next` yields or none, recording one `key.import` event naming
+    /// `source`. Entries are written as they come, in one transaction: an error thrown by `next`
+    /// rolls it back. Throws `conflict` naming the location of the first key that exists already
+    /// (in the registry or earlier in the import). Returns how many keys were added.
+    func importKeys(source: String, actor: String, from next: () throws -> ImportEntry?) async throws -> Int
 
     /// The key with its versions and latest events. Throws `notFound`.
     func keyDetail(name: KeyName, env: EnvironmentName, recentEvents: Int) async throws -> KeyDetail
@@ -54,4 +55,12 @@ public protocol KeyRegistry: Sendable {
 
     /// Recomputes the audit chain and names the first event that was edited, deleted or reordered.
     func verifyAuditChain() async throws -> AuditChainVerdict
+}
+
+extension KeyRegistry {
+    /// `importKeys(source:actor:from:)` for entries already in memory.
+    public func importKeys(_ entries: [ImportEntry], source: String, actor: String) async throws -> Int {
+        var remaining = entries.makeIterator()
+        return try await importKeys(source: source, actor: actor) { remaining.next() }
+    }
 }

@@ -19,12 +19,21 @@ public enum Timestamp {
     /// `2026-03-01T12:30:00Z` or `2026-03-01T12:30:00.5+02:00`. Returns nil for anything else,
     /// including a date outside years 0001 to 9999 in UTC.
     public static func parse(_ text: String) -> Date? {
-        guard let seconds = parseEpochSeconds(text), supportedRange.contains(seconds) else { return nil }
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// `parse` of UTF-8 bytes, such as a field of an import file, without making a String.
+    static func parse(utf8 bytes: ArraySlice<UInt8>) -> Date? {
+        bytes.withUnsafeBufferPointer { parse(utf8: $0) }
+    }
+
+    private static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard let seconds = parseEpochSeconds(bytes), supportedRange.contains(seconds) else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    private static func parseEpochSeconds(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
+    private static func parseEpochSeconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 10,
               let year = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-"),
               let month = number(bytes, 5, 2), bytes[7] == UInt8(ascii: "-"),
@@ -128,7 +137,7 @@ public enum Timestamp {
         out[19] = UInt8(ascii: "Z")
     }
 
-    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[start..<start + count] {

@@ -40,12 +40,16 @@ struct AuditList: AsyncParsableCommand, RegistryCommand {
             writer.newline()
             writer.flush()
         case .table:
-            var table = TextTable("SEQ", "AT", "ACTOR", "ACTION", "KEY", "DETAILS")
+            var table = StreamingTable("SEQ", "AT", "ACTOR", "ACTION", "KEY", "DETAILS", to: context.standardOutput)
             try await registry.forEachAuditEvent(matching: filter) { event in
                 let key = event.keyName.map { "\($0) (\(event.keyEnv ?? "-"))" } ?? "-"
                 table.add([String(event.seq), Timestamp.format(event.at), event.actor, event.action, key, event.details])
             }
-            context.standardOutput.write(table.isEmpty ? "no events\n" : table.render())
+            if table.isEmpty {
+                context.standardOutput.write("no events\n")
+            } else {
+                table.finish()
+            }
         }
     }
 }

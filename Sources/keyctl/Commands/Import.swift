@@ -12,12 +12,12 @@ struct Import: AsyncParsableCommand, RegistryCommand {
     @Argument(help: "The CSV or JSON file.") var file: String
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandFailure(.badInput, "cannot read \(file): check that it exists and is readable")
-        }
-        let entries = try ImportFile.parse(data, fileName: file)
+        // Streams the file into one transaction: a bad row rolls back every row before it.
+        var reader = try ImportReader(path: file)
         let registry = try global.openRegistry()
-        let count = try await registry.importKeys(entries, source: (file as NSString).lastPathComponent, actor: global.resolvedActor)
+        let count = try await registry.importKeys(source: (file as NSString).lastPathComponent, actor: global.resolvedActor) {
+            try reader.next()
+        }
         CommandContext.current.standardOutput.line("imported \(count) keys from \(file)")
     }
 }

@@ -31,7 +31,7 @@ struct List: AsyncParsableCommand, RegistryCommand {
             writer.newline()
             writer.flush()
         case .table:
-            var table = TextTable("NAME", "ENV", "STATUS", "SCOPES", "OWNER", "AGE", "DUE", "HINT")
+            var table = StreamingTable("NAME", "ENV", "STATUS", "SCOPES", "OWNER", "AGE", "DUE", "HINT", to: context.standardOutput)
             try await registry.forEachKey(matching: filter) { record in
                 let assessment = KeyAssessment(key: record, policies: policies, asOf: asOf)
                 table.add([
@@ -43,7 +43,7 @@ struct List: AsyncParsableCommand, RegistryCommand {
             if table.isEmpty {
                 context.standardOutput.line("no keys match")
             } else {
-                context.standardOutput.write(table.render())
+                table.finish()
             }
         }
     }

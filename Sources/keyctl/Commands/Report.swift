@@ -27,8 +27,8 @@ struct Report: AsyncParsableCommand, RegistryCommand {
         let format = self.format ?? (context.outputIsTerminal ? .table : .json)
         var renderer: any ReportRenderer = switch format {
         case .json: JSONReportRenderer(sink: context.standardOutput, asOf: asOf)
-        case .table: TableReportRenderer(asOf: asOf)
-        case .prometheus: PrometheusReportRenderer(asOf: asOf)
+        case .table: TableReportRenderer(sink: context.standardOutput, asOf: asOf)
+        case .prometheus: try PrometheusReportRenderer(asOf: asOf)
         }
         var summary = ReportSummary()
         try await registry.forEachReportCandidate(
@@ -36,10 +36,10 @@ struct Report: AsyncParsableCommand, RegistryCommand {
         ) { record in
             let assessment = KeyAssessment(key: record, policies: policies, asOf: asOf)
             summary.count(assessment.flags)
-            renderer.add(record, assessment)
+            try renderer.add(record, assessment)
         }
         if !(quiet && summary.isEmpty) {
-            renderer.finish(summary, to: context.standardOutput)
+            try renderer.finish(summary, to: context.standardOutput)
         }
         switch summary.severity {
         case .ok: return

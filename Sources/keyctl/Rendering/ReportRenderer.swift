@@ -1,11 +1,13 @@
 import Foundation
 import KeyStore
 
-/// Renders `report` as keys stream past; `finish` writes whatever is still held.
+/// Renders `report` as keys stream past, in memory that does not grow with the registry;
+/// `finish` writes whatever is still held. Nothing is written before `finish` while no key is
+/// flagged, so that `--quiet` can skip `finish` and print nothing.
 protocol ReportRenderer {
     /// Called for every candidate key; a renderer shows only flagged keys unless it needs all.
-    mutating func add(_ record: KeyRecord, _ assessment: KeyAssessment)
-    mutating func finish(_ summary: ReportSummary, to sink: any OutputSink)
+    mutating func add(_ record: KeyRecord, _ assessment: KeyAssessment) throws
+    mutating func finish(_ summary: ReportSummary, to sink: any OutputSink) throws
 }
 
 /// `{"as_of": ..., "keys": [...], "summary": {...}}`, streamed: large reports are flushed as they grow.
@@ -41,12 +43,16 @@ struct JSONReportRenderer: ReportRenderer {
     }
 }
 
-/// A table of flagged keys and a summary line, for terminals and cron mail.
+/// A table of flagged keys and a summary line, for terminals and cron mail; column widths as
+/// `StreamingTable` sets them.
 struct TableReportRenderer: ReportRenderer {
     private let asOf: Date
-    private var table = TextTable("NAME", "ENV", "FLAGS", "AGE", "MAX AGE", "DUE", "OWNER")
+    private var table: StreamingTable
 
-    init(asOf: Date) { self.asOf = asOf }
+    init(sink: any OutputSink, asOf: Date) {
+        self.asOf = asOf
+        table = StreamingTable("NAME", "ENV", "FLAGS", "AGE", "MAX AGE", "DUE", "OWNER", to: sink)
+    }
 
     mutating func add(_ record: KeyRecord, _ assessment: KeyAssessment) {
         guard !assessment.flags.isEmpty else { return }
@@ -57,13 +63,13 @@ struct TableReportRenderer: ReportRenderer {
         ])
     }
 
-    func finish(_ summary: ReportSummary, to sink: any OutputSink) {
+    mutating func finish(_ summary: ReportSummary, to sink: any OutputSink) {
         let date = Timestamp.format(asOf)
         guard !table.isEmpty else {
             sink.line("keyctl report as of \(date): nothing flagged")
             return
         }
-        sink.write(table.render())
+        table.finish()
         sink.line("\nas of \(date): " + ReportFlag.allCases.map { "\(summary[$0]) \($0.rawValue)" }.joined(separator: ", "))
     }
 }
@@ -81,12 +87,16 @@ struct PrometheusReportRenderer: ReportRenderer {
         ("keyctl_key_offboarding", "1 when someone who could read the key was offboarded after its last rotation."),
     ]
     private let asOf: Date
-    private var samples: [[String]] = Array(repeating: [], count: families.count)
+    /// Each family's samples, spilled to disk as keys stream past (see `SpillFile`).
+    private let samples: [SpillFile]
 
-    init(asOf: Date) { self.asOf = asOf }
+    init(asOf: Date) throws {
+        self.asOf = asOf
+        samples = try Self.families.map { _ in try SpillFile() }
+    }
 
-    mutating func add(_ record: KeyRecord, _ assessment: KeyAssessment) {
-        let labels = "{name=\"\(record.name)\",env=\"\(record.env)\"}"
+    func add(_ record: KeyRecord, _ assessment: KeyAssessment) throws {
+        let labels = "{name=\"\(record.name)\",env=\"\(record.env)\"} "
         let values: [Int64] = [
             assessment.ageSeconds, assessment.maxAge.seconds, assessment.dueAtEpochSeconds,
             assessment.flags.contains(.overdue) ? 1 : 0, assessment.flags.contains(.due) ? 1 : 0,
@@ -94,17 +104,16 @@ struct PrometheusReportRenderer: ReportRenderer {
             assessment.flags.contains(.offboarding) ? 1 : 0,
         ]
         for (index, value) in values.enumerated() {
-            samples[index].append("\(Self.families[index].name)\(labels) \(value)")
+            try samples[index].append("\(Self.families[index].name)\(labels)\(value)\n")
         }
     }
 
-    func finish(_ summary: ReportSummary, to sink: any OutputSink) {
-        var text = ""
+    func finish(_ summary: ReportSummary, to sink: any OutputSink) throws {
         for (index, family) in Self.families.enumerated() {
-            text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n"
-            text += samples[index].map { $0 + "\n" }.joined()
+            sink.write("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n")
+            try samples[index].copy(to: sink)
         }
-        text += "# HELP keyctl_report_flagged_keys Keys flagged by the report, by flag.\n# TYPE keyctl_report_flagged_keys gauge\n"
+        var text = "# HELP keyctl_report_flagged_keys Keys flagged by the report, by flag.\n# TYPE keyctl_report_flagged_keys gauge\n"
         for flag in ReportFlag.allCases {
             text += "keyctl_report_flagged_keys{flag=\"\(flag.rawValue)\"} \(summary[flag])\n"
         }
