@@ -16,12 +16,12 @@ enum ScanFixtures {
         String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
     }
 
-    /// Hits in `text`, scanned as one file named `path`.
+    /// Hits in `text` that no allowlist accepts, scanned as one file named `path`.
     static func scan(_ text: String, path: String = "app.py", localPrefixes: [String] = [], rules: GitleaksRuleSet? = nil) -> [ScanHit] {
         let scanner = FragmentScanner(ScanDetectors(localPrefixes: localPrefixes, rules: rules))
         var hits: [ScanHit] = []
         Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, ScanFragment(path: path), into: &hits) }
-        return hits
+        return hits.filter { !$0.allowlisted }
     }
 
     /// The secret text of a hit, for assertions.
@@ -43,6 +43,11 @@ struct GitFixture {
 
     @discardableResult
     func git(_ arguments: String..., date: String = "2026-01-02T03:04:05Z") throws -> String {
+        try git(arguments, date: date)
+    }
+
+    @discardableResult
+    func git(_ arguments: [String], date: String = "2026-01-02T03:04:05Z") throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", folder.path, "-c", "user.name=Ann Dev", "-c", "user.email=ann@example.com", "-c", "commit.gpgsign=false"] + arguments

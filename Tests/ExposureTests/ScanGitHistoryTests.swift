@@ -42,8 +42,37 @@ import Testing
         #expect(first.author == "Ann Dev <ann@example.com>" && first.date == Timestamp.parse("2026-01-02T03:04:05Z"))
         #expect(head[1].finding.location.path == "feature.py")
 
+        // Every diff is read as text: a key in a binary blob is found too.
         let all = try await history(repository, allBranches: true)
-        #expect(Set(all.map(ScanFixtures.secret)) == [removed, merged, stray])
+        #expect(Set(all.map(ScanFixtures.secret)) == [removed, merged, stray, ScanFixtures.githubToken("b")])
+    }
+
+    @Test(arguments: [
+        ["config", "core.bigFileThreshold", "1"], ["config", "i18n.logOutputEncoding", "UTF-16"], ["config", "log.showRoot", "false"],
+        ["config", "diff.noprefix", "true"], ["config", "color.ui", "always"], ["config", "diff.relative", "true"],
+    ])
+    func whatTheRepositoryConfiguresCannotHideAKeyFromTheHistoryScan(setting: [String]) async throws {
+        let repository = try GitFixture()
+        let key = ScanFixtures.githubToken("k")
+        repository.write("prod.env", "TOKEN=\(key)\n")
+        _ = try repository.commit("root commit with a key")
+        try repository.git("rm", "-q", "prod.env")
+        _ = try repository.commit("remove it")
+        _ = try repository.git(setting)
+        #expect(try await history(repository).map(ScanFixtures.secret) == [key], "\(setting)")
+    }
+
+    @Test func committedAttributesAndReplaceRefsCannotHideAKeyFromTheHistoryScan() async throws {
+        let repository = try GitFixture()
+        repository.write(".gitattributes", "* -diff\n")
+        _ = try repository.commit("attributes first")
+        let key = ScanFixtures.githubToken("h")
+        repository.write("prod.env", "TOKEN=\(key)\n")
+        _ = try repository.commit("a key")
+        try repository.git("rm", "-q", "prod.env")
+        _ = try repository.commit("remove it")
+        _ = try repository.git("replace", "--graft", "HEAD")
+        #expect(try await history(repository).map(ScanFixtures.secret) == [key])
     }
 
     @Test func aFolderOutsideAnyRepositoryIsBadInput() async throws {

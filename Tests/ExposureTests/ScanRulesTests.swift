@@ -83,6 +83,7 @@ import Testing
         ("[[rules]]\nid = \"t\"\nregex = 5\n", "regex must be a string"),
         ("[[rules]]\nid = \"al\"\nregex = '''a'''\n[[rules.allowlists]]\nregexTarget = \"everything\"\n", "regexTarget"),
         ("rules = [", "not valid TOML"),
+        ("[[rules]]\nid = \"pw\\u001b]0;T\\u0007\\u202e\"\nregex = '''a'''\n", "id with control characters"),
     ])
     func aConfigThatCannotBeUsedIsBadInputNamingTheProblem(text: String, expected: String) {
         #expect {
@@ -91,6 +92,19 @@ import Testing
             guard let error = error as? ScanError else { return false }
             return error.kind == .badInput && error.description.contains("team.toml") && error.description.contains(expected)
         }
+    }
+
+    @Test func aRuleWhoseRegexBacktracksIsGivenUpAtTheTimeLimitNotRunForever() throws {
+        let set = try GitleaksRuleSet(parsing: "[[rules]]\nid = \"redos\"\nregex = '''(a+)+$'''\n", file: "team.toml")
+        let scanner = FragmentScanner(ScanDetectors(localPrefixes: [], rules: set))
+        var hits: [ScanHit] = []
+        let started = Date()
+        Array((String(repeating: "a", count: 5_000) + "!\n").utf8).withUnsafeBufferPointer {
+            scanner.scan($0, ScanFragment(path: "slow.txt"), into: &hits)
+        }
+        #expect(Date().timeIntervalSince(started) < FragmentScanner.ruleTimeLimit * 10)
+        #expect(scanner.ruleTimeouts == 1)
+        #expect(hits.isEmpty)
     }
 
     @Test func entropyIsShannonBitsPerCharacter() {

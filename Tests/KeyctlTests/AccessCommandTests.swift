@@ -57,6 +57,19 @@ struct AccessCommandTests {
         #expect(await cli.eventCount() == before)
     }
 
+    @Test func aBrokenConfigFileIsBadInputAndNothingIsGrantedOrRevoked() async throws {
+        let cli = await harness()
+        #expect(await cli.run("access", "grant", "checkout", "--env", "prod", "--to", "bob@example.com").code == 0)
+        _ = cli.folder.write("keyctl.toml", "this is [ not toml\n")
+        let before = await cli.eventCount()
+        for verb in ["grant", "revoke"] {
+            let result = await cli.run("access", verb, "checkout", "--env", "prod", "--to", "bob@example.com")
+            #expect(result.code == 65, "\(verb): \(result.stderr)")
+            #expect(result.stderr.contains("keyctl.toml"), "\(verb): \(result.stderr)")
+        }
+        #expect(await cli.eventCount() == before)
+    }
+
     @Test(arguments: [
         ["access", "grant", "checkout", "--env", "prod", "--to", "alice"],
         ["access", "grant", "checkout", "--env", "prod", "--to", "team:pay\u{1B}[31mments"],

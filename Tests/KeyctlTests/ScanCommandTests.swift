@@ -99,6 +99,14 @@ import Testing
         #expect(await harness.run("scan", "u", "--baseline", unknownBaseline).code == ExitStatus.success)
     }
 
+    @Test func aRulesFileAllowlistNeverHidesALiveRegisteredKey() async throws {
+        let (harness, _) = try await world()
+        let rules = harness.folder.write("rules.toml", "[allowlist]\npaths = ['''.*''']\nstopwords = [\"sk_\"]\n")
+        let result = await harness.run("scan", "--config", harness.folder.file("keyctl.toml"), "src", "--rules", rules, "--format", "json")
+        #expect(result.code == ExitStatus.critical, "\(result.stdout)\(result.stderr)")
+        #expect((try result.json()["findings"] as? [[String: Any]])?.map { $0["severity"] as? String } == ["critical", "critical"])
+    }
+
     @Test func markCompromisedMarksEachLiveKeyOnceWithOneAuditEvent() async throws {
         let (harness, _) = try await world()
         let before = await harness.eventCount()

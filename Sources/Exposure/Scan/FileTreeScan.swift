@@ -36,6 +36,7 @@ struct FileTreeScan {
                     }
                 }
             }
+            summary.ruleTimeouts = scanner.ruleTimeouts
             results.withLock { results in
                 results.hits += hits
                 results.summary.add(summary)

@@ -15,6 +15,11 @@ final class FragmentScanner {
     private let tokens: TokenScanner
     private let rules: [Rule]
     private let globalAllowlists: [CompiledAllowlist]
+    /// How long one gitleaks rule may search one fragment. ICU backtracks where gitleaks' RE2 does
+    /// not, so a pattern such as `(a+)+$` could otherwise run for hours on one line.
+    static let ruleTimeLimit: TimeInterval = 1
+    /// How many times a rule's search of a fragment was given up at the time limit.
+    private(set) var ruleTimeouts = 0
 
     init(_ detectors: ScanDetectors) {
         tokens = detectors.tokens
@@ -32,17 +37,18 @@ final class FragmentScanner {
         var lines = LineCounter()
         tokens.scan(bytes) { token in
             let secret = Array(bytes[token.range])
+            var allowlisted = false
             if !globalAllowlists.isEmpty {
                 let text = String(decoding: secret, as: UTF8.self)
                 let subject = AllowlistSubject(
                     secret: text, match: text, line: Self.line(around: token.range, in: bytes), path: fragment.path, commit: fragment.commit)
-                if globalAllowlists.contains(where: { $0.source.applies(to: token.rule) && $0.allows(subject) }) { return }
+                allowlisted = globalAllowlists.contains(where: { $0.source.applies(to: token.rule) && $0.allows(subject) })
             }
             guard let evidence = try? Secret(bytes: secret) else { return }
             let location = fragment.location(lineIndex: lines.line(at: token.range.lowerBound, in: bytes))
             hits.append(ScanHit(
                 finding: LeakFinding(evidence: .secret(evidence), rule: token.rule, location: location),
-                masked: ScanHit.masked(secret, publicPrefixLength: token.publicPrefixLength)))
+                masked: ScanHit.masked(secret, publicPrefixLength: token.publicPrefixLength), allowlisted: allowlisted))
         }
         guard !rules.isEmpty else { return }
         var text: String?
@@ -60,7 +66,18 @@ final class FragmentScanner {
         let utf8 = Array(text.utf8)
         var lines = 0
         var counted = 0
-        for match in rule.regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
+        var matches: [NSTextCheckingResult] = []
+        let deadline = Date().addingTimeInterval(Self.ruleTimeLimit)
+        var timedOut = false
+        rule.regex.enumerateMatches(in: text, options: .reportProgress, range: NSRange(location: 0, length: whole.length)) { match, _, stop in
+            if let match { matches.append(match) }
+            if Date() > deadline {
+                timedOut = true
+                stop.pointee = true
+            }
+        }
+        if timedOut { ruleTimeouts += 1 }
+        for match in matches {
             guard let range = secretRange(match, group: rule.source.secretGroup), range.length > 0 else { continue }
             let secret = whole.substring(with: range)
             if let minimum = rule.source.entropy, Self.entropy(of: secret) < minimum { continue }
@@ -72,13 +89,13 @@ final class FragmentScanner {
             let subject = AllowlistSubject(
                 secret: secret, match: whole.substring(with: match.range), line: Self.line(at: offset, in: utf8), path: fragment.path,
                 commit: fragment.commit)
-            if rule.allowlists.contains(where: { $0.allows(subject) }) { continue }
-            if globalAllowlists.contains(where: { $0.source.applies(to: rule.source.id) && $0.allows(subject) }) { continue }
+            let allowlisted = rule.allowlists.contains(where: { $0.allows(subject) })
+                || globalAllowlists.contains(where: { $0.source.applies(to: rule.source.id) && $0.allows(subject) })
             let bytes = Array(secret.utf8)
             guard let evidence = try? Secret(bytes: bytes) else { continue }
             hits.append(ScanHit(
                 finding: LeakFinding(evidence: .secret(evidence), rule: rule.source.id, location: fragment.location(lineIndex: lines)),
-                masked: ScanHit.masked(bytes, publicPrefixLength: 0)))
+                masked: ScanHit.masked(bytes, publicPrefixLength: 0), allowlisted: allowlisted))
         }
     }
 

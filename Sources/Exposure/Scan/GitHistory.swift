@@ -13,11 +13,17 @@ struct GitHistory {
     var allBranches = false
     var environment = ProcessInfo.processInfo.environment
 
-    /// The `git` arguments: settings that would change the output's shape are pinned.
+    /// The `git` arguments: settings that would change the output's shape are pinned, and nothing
+    /// the repository itself carries can hide a commit or a diff from the scan: replace refs are
+    /// ignored, every diff is shown as text (a committed `.gitattributes` saying `-diff`, or a
+    /// tiny `core.bigFileThreshold`, would otherwise turn a file's lines into "Binary files
+    /// differ"), the output encoding is UTF-8 and root commits are shown.
     var arguments: [String] {
-        ["-C", repository, "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.noprefix=false",
-         "log", "-p", "-U0", "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", "--no-notes",
-         "--src-prefix=a/", "--dst-prefix=b/", Self.format] + (allBranches ? ["--all"] : [])
+        ["--no-replace-objects", "-C", repository,
+         "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.noprefix=false",
+         "-c", "core.bigFileThreshold=512m", "-c", "i18n.logOutputEncoding=UTF-8", "-c", "log.showRoot=true",
+         "log", "-p", "-U0", "--full-history", "--text", "--no-color", "--no-ext-diff", "--no-textconv", "--no-notes",
+         "--no-relative", "--src-prefix=a/", "--dst-prefix=b/", Self.format] + (allBranches ? ["--all"] : [])
     }
 
     /// Checks that `repository` is in a git repository. Throws a bad-input `ScanError` when it is
@@ -71,6 +77,9 @@ struct GitHistory {
         environment["LC_ALL"] = "C"
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_PAGER"] = "cat"
+        // Grafts, like replace refs, would let the repository rewrite its own history for the scan.
+        environment["GIT_GRAFT_FILE"] = "/dev/null"
+        environment["GIT_NO_REPLACE_OBJECTS"] = "1"
         return environment
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import TOMLKit
 
 /// The rules and global allowlists of a gitleaks v8 config file (`--rules`), so a team scans with
@@ -53,6 +54,12 @@ public struct GitleaksRuleSet: Sendable {
         for (index, table) in try reader.tables(root["rules"], "[[rules]]").enumerated() {
             guard let id = try reader.string(table["id"], "[[rules]] number \(index + 1) id"), !id.isEmpty else {
                 throw ScanError(.badInput, "--rules \(file): [[rules]] number \(index + 1) has no id")
+            }
+            // Rule ids are printed in every finding: no terminal control or bidirectional override.
+            guard !id.unicodeScalars.contains(where: TerminalText.isUnsafe), id.count <= 200 else {
+                throw ScanError(
+                    .badInput,
+                    "--rules \(file): [[rules]] number \(index + 1) has an id with control characters or over 200 characters: \(TerminalText.escaped(String(id.prefix(60))))")
             }
             let context = "rule '\(id)'"
             let regex = try reader.string(table["regex"], "\(context) regex")

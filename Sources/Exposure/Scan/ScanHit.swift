@@ -8,6 +8,9 @@ public struct ScanHit: Sendable {
     /// the last 4 for a secret without a known prefix; the last 4 are left out when fewer than 16
     /// characters follow the prefix.
     public var masked: String
+    /// A gitleaks allowlist accepts it: it is dropped after triage unless it is a live registered
+    /// key, which no allowlist hides (a repository's own rules file could otherwise hide its leaks).
+    var allowlisted = false
 
     /// Masks `secret`, keeping its first `publicPrefixLength` bytes (a format's public prefix).
     static func masked(_ secret: [UInt8], publicPrefixLength: Int) -> String {

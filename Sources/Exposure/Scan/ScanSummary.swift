@@ -19,6 +19,9 @@ public struct ScanSummary: Sendable, Equatable {
     public var directorySymlinks = 0
     /// Sockets, pipes and devices.
     public var special = 0
+    /// Searches of a file or commit by a gitleaks rule given up at `FragmentScanner.ruleTimeLimit`
+    /// (a regex that backtracks): those parts were not checked by that rule.
+    public var ruleTimeouts = 0
 
     public init() {}
 
@@ -32,11 +35,13 @@ public struct ScanSummary: Sendable, Equatable {
         brokenSymlinks += other.brokenSymlinks
         directorySymlinks += other.directorySymlinks
         special += other.special
+        ruleTimeouts += other.ruleTimeouts
     }
 
     /// Every skip count that is not zero, as `2 binary, 1 too large`; empty when nothing was skipped.
     public var skipped: [(String, Int)] {
         [("binary", binary), ("too large", tooLarge), ("unreadable", unreadable), ("broken symlink", brokenSymlinks),
-         ("folder symlink not followed", directorySymlinks), ("not a regular file", special)].filter { $0.1 > 0 }
+         ("folder symlink not followed", directorySymlinks), ("not a regular file", special),
+         ("rule search given up (a regex too slow)", ruleTimeouts)].filter { $0.1 > 0 }
     }
 }

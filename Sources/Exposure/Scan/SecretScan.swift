@@ -48,6 +48,7 @@ public struct SecretScan: Sendable {
                     added.text.withUnsafeBufferPointer { scanner.scan($0, fragment, into: &hits) }
                 }
             }
+            summary.ruleTimeouts = scanner.ruleTimeouts
         } else {
             let tree = try FileTree(roots: paths.map { (opened($0), $0) })
             (hits, summary) = FileTreeScan(detectors: detectors).scan(tree)
@@ -61,10 +62,13 @@ public struct SecretScan: Sendable {
     }
 
     /// Asks the registry about each hit (each distinct secret once). Returns the leaks most urgent
-    /// first, then by location.
+    /// first, then by location; a hit a gitleaks allowlist accepts is left out unless it is a live
+    /// registered key.
     public static func triage(_ hits: [ScanHit], registry: any KeyRegistry) async throws -> [ScannedLeak] {
         let matches = try await LeakTriage(registry: registry).match(hits.map(\.finding))
-        var leaks = zip(hits, matches).map { ScannedLeak(match: $1, masked: $0.masked) }
+        var leaks = zip(hits, matches).compactMap { hit, match in
+            hit.allowlisted && match.verdict.severity != .critical ? nil : ScannedLeak(match: match, masked: hit.masked)
+        }
         leaks.sort { $0.verdict.severity < $1.verdict.severity }
         return leaks
     }

@@ -39,6 +39,8 @@ struct GrantAccess: AsyncParsableCommand, RegistryCommand {
     @OptionGroup var change: AccessChangeOptions
 
     func run() async throws {
+        // keyctl.toml names readers too: a broken one is exit 65 before anything is written.
+        _ = try global.loadConfiguration()
         let grant = try await global.openRegistry().grantAccess(to: change.principal, on: change.key, reason: change.reason, actor: global.resolvedActor)
         CommandContext.current.standardOutput.line("granted \(grant.principal) access to \(change.key)")
     }
@@ -54,6 +56,7 @@ struct RevokeAccess: AsyncParsableCommand, RegistryCommand {
     @OptionGroup var change: AccessChangeOptions
 
     func run() async throws {
+        _ = try global.loadConfiguration()
         let grant = try await global.openRegistry().revokeAccess(of: change.principal, on: change.key, reason: change.reason, actor: global.resolvedActor)
         CommandContext.current.standardOutput.line(
             "revoked \(grant.principal)'s access to \(change.key); it may still know the secret: rotate the key to be sure")

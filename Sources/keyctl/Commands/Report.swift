@@ -7,8 +7,8 @@ struct Report: AsyncParsableCommand, RegistryCommand {
         commandName: "report",
         abstract: "Flag keys that are overdue, due for rotation soon, or compromised.",
         discussion: """
-            Exit 0 when nothing is flagged, 1 when only due keys are (warning), 2 when a key is overdue \
-            or compromised (critical). Age counts from the last rotation, else creation.
+            Exit 0 when nothing is flagged, 1 when only due keys are (warning), 2 when a key is overdue, \
+            compromised, failed its last verify or was readable by someone offboarded since (critical). Age counts from the last rotation, else creation.
             """)
 
     @OptionGroup var global: GlobalOptions

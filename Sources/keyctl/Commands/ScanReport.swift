@@ -86,6 +86,7 @@ struct ScanReport {
         writer.key("broken_symlinks"); writer.integer(Int64(summary.brokenSymlinks))
         writer.key("directory_symlinks"); writer.integer(Int64(summary.directorySymlinks))
         writer.key("special"); writer.integer(Int64(summary.special))
+        writer.key("rule_timeouts"); writer.integer(Int64(summary.ruleTimeouts))
         writer.endObject()
         for severity in LeakSeverity.allCases {
             writer.key(dynamic: severity.rawValue); writer.integer(Int64(count(severity)))
