@@ -415,9 +415,11 @@ def main():
         wanted = {fingerprint(key) for key in in_history}
         print(f"\n3. history: {commits:,} commits, keyctl read {summary['commits']:,} commits ({summary['bytes'] / 1e6:.1f} MB added); "
               f"planted keys found: keyctl {len(wanted & found)}/{len(in_history)}")
-        git_log = ("git -C {} -c core.quotePath=false -c log.showSignature=false -c diff.noprefix=false log -p -U0 --full-history "
-                   "--no-color --no-ext-diff --no-textconv --no-notes --src-prefix=a/ --dst-prefix=b/ "
-                   "'--format=%x00%H%x00%at%x00%an <%ae>'").format(shlex.quote(repository))
+        # keyctl's exact git command (Sources/Exposure/Scan/GitHistory.swift).
+        git_log = ("git --no-replace-objects -C {} -c core.quotePath=false -c log.showSignature=false -c diff.noprefix=false "
+                   "-c core.bigFileThreshold=512m -c i18n.logOutputEncoding=UTF-8 -c log.showRoot=true "
+                   "log -p -U0 --full-history --text --no-color --no-ext-diff --no-textconv --no-notes --no-relative "
+                   "--src-prefix=a/ --dst-prefix=b/ '--format=%x00%H%x00%at%x00%an <%ae>'").format(shlex.quote(repository))
         for label, patterns in (("git log | rg, same patterns", SAME_PATTERNS), ("git log | rg, prefix+body only", PREFIX_BODY)):
             # --text: the commit markers of keyctl's git format are NUL bytes, which rg would take for binary.
             pipeline = git_log + " | " + " ".join(shlex.quote(part) for part in rg_command(patterns) + ["--text"])
