@@ -79,7 +79,8 @@ struct EnvFileTargetTests {
 
     @Test func twelveVariablesRewrittenConcurrentlyInOneFileLoseNoWrite() async throws {
         let path = folder.write("shared.env", "# shared by twelve keys\n")
-        let targets = (0..<12).map { EnvFileTarget(name: "shared", path: path, variable: "KEY_\($0)") }
+        // Each write fsyncs under the lock; a generous wait keeps a loaded disk from failing a test about lost writes.
+        let targets = (0..<12).map { EnvFileTarget(name: "shared", path: path, variable: "KEY_\($0)", lockTimeout: .seconds(120)) }
         for round in 0..<4 {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, target) in targets.enumerated() {
