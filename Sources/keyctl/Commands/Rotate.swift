@@ -27,7 +27,7 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
     @Flag(help: "Continue the key's rotation in flight.") var resume = false
     @Flag(help: "Roll back the key's rotation in flight.") var abort = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Flag(help: "Rotate every overdue key (with --env, in that environment).") var overdue = false
+    @Flag(help: "Rotate every key that is overdue, compromised or flagged offboarding (with --env, in that environment).") var overdue = false
     @Flag(help: "Rotate every active key in --env (with --emergency).") var all = false
     @Option(help: "With --overdue or --all: how many rotations run at once.") var concurrency = 4
 
@@ -100,13 +100,16 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
             live: context.outputIsTerminal)
     }
 
+    /// The flags that make `--overdue` rotate a key: every critical flag a rotation clears.
+    static let rotatedByOverdue: Set<ReportFlag> = [.overdue, .compromised, .offboarding]
+
     private func selectKeys(_ coordinator: RotationCoordinator, asOf now: Date) async throws -> [(KeyName, EnvironmentName)] {
         var keys: [(KeyName, EnvironmentName)] = []
         if overdue {
             let policies = coordinator.setup.configuration.policies
             try await coordinator.store.forEachReportCandidate(env: env, policies: policies, asOf: now, includeUnflagged: false) { key in
                 let flags = KeyAssessment(key: key, policies: policies, asOf: now).flags
-                if flags.contains(.overdue) || flags.contains(.compromised) { keys.append((key.name, key.env)) }
+                if flags.contains(where: Self.rotatedByOverdue.contains) { keys.append((key.name, key.env)) }
             }
         } else {
             try await coordinator.store.forEachKey(matching: KeyFilter(env: env)) { key in
