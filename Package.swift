@@ -35,6 +35,7 @@ let package = Package(
         .target(
             name: "Adapters",
             dependencies: [
+                "CSpawn",
                 "KeyStore",
                 "Rotation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -42,6 +43,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "CSpawn"),
         .target(
             name: "Exposure",
             dependencies: ["KeyStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")]

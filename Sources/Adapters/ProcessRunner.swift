@@ -1,11 +1,13 @@
+import CSpawn
 import Foundation
 import Rotation
 
 /// Runs an external program for the exec adapters: the command from keyctl.toml (never a
 /// secret in its arguments), input on stdin, an allowlisted environment (`HookEnvironment`), a timeout.
 ///
-/// Built on `posix_spawn` rather than Foundation's `Process`, which is not safe to start from
-/// many threads at once (`rotate --overdue --concurrency 16` does) and costs more per start.
+/// Built on `keyctl_spawn` (CSpawn: clone with CLONE_VFORK, then execve) rather than Foundation's
+/// `Process`, which is not safe to start from many threads at once (`rotate --overdue
+/// --concurrency 16` does) and costs more per start.
 struct ProcessRunner: Sendable {
     struct Output: Sendable {
         var status: Int32
@@ -60,8 +62,13 @@ struct ProcessRunner: Sendable {
     }
 }
 
-/// One child process started with `posix_spawn`, leading its own process group (so a timeout
+/// One child process started with `keyctl_spawn`, leading its own process group (so a timeout
 /// kills it and everything it started), with pipes on its stdin, stdout and stderr.
+///
+/// A hook dies with keyctl: the child asks the kernel to kill it when keyctl dies
+/// (PR_SET_PDEATHSIG, SIGKILL, armed before it runs the hook), more exactly when the thread that
+/// waits for it ends, so a keyctl killed mid-rotation (even with kill -9) leaves no hook that writes
+/// a target after another process took the rotation over (and restored it).
 private final class SpawnedProcess {
     let pid: pid_t
     private var input: Int32
@@ -81,38 +88,18 @@ private final class SpawnedProcess {
         guard closeOnExecPipe(&inPipe, O_CLOEXEC) == 0, closeOnExecPipe(&outPipe, O_CLOEXEC) == 0, closeOnExecPipe(&errPipe, O_CLOEXEC) == 0 else {
             throw AdapterError(.retryable, adapter: adapter, "cannot create pipes: \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)  // keyctl ignores SIGPIPE; the child gets the default back
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         guard let program = Self.resolve(arguments[0], path: environment["PATH"]) else {
             [inPipe, outPipe, errPipe].joined().forEach { close($0) }
             throw AdapterError(.needsOperator, adapter: adapter, "cannot run \(arguments[0]): \(String(cString: strerror(ENOENT)))")
         }
-        let argv = (Self.dieWithKeyctl + [program] + arguments.dropFirst()).map { strdup($0) } + [nil]
+        let argv = ([program] + arguments.dropFirst()).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var spawned: pid_t = 0
-        let result = posix_spawn(&spawned, argv[0]!, &actions, &attributes, argv, envp)
+        let result = keyctl_spawn(program, argv, envp, inPipe[0], outPipe[1], errPipe[1], &spawned)
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
@@ -125,15 +112,6 @@ private final class SpawnedProcess {
         output = outPipe[0]
         errors = errPipe[0]
     }
-
-    /// A hook dies with keyctl: started through util-linux's `setpriv --pdeathsig KILL`, it is
-    /// killed when the thread that waits for it ends, so a keyctl killed mid-rotation leaves no hook
-    /// that writes a target after another process took the rotation over (and restored it).
-    /// Where `setpriv` is missing, hooks start directly and may outlive keyctl.
-    static let dieWithKeyctl: [String] = {
-        let setpriv = "/usr/bin/setpriv"
-        return access(setpriv, X_OK) == 0 ? [setpriv, "--pdeathsig", "KILL", "--"] : []
-    }()
 
     /// `program` as a path: itself when it names one, else the first executable of that name on
     /// `path`, as a shell would find it; nil when there is none.
