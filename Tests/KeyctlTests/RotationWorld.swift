@@ -18,7 +18,11 @@ final class RotationWorld: @unchecked Sendable {
         _ = try keyctl("init")
     }
 
-    func writeConfig(verifierURL: String) {
+    /// keyctl.toml: the provider's exec issuer, the `app-env` dotenv target (by default one file per
+    /// key holding `API_KEY`), hooks for the slow and blocked keys, and the http verifier.
+    func writeConfig(
+        verifierURL: String, envFile: String? = nil, envVariable: String = "API_KEY", verifierTimeoutSeconds: Int = 2
+    ) {
         folder.write("keyctl.toml", """
             [rotation]
             issuer = "provider"
@@ -33,8 +37,8 @@ final class RotationWorld: @unchecked Sendable {
 
             [targets.app-env]
             type = "env-file"
-            path = "\(folder.path)/{name}.env"
-            variable = "API_KEY"
+            path = "\(envFile ?? folder.path + "/{name}.env")"
+            variable = "\(envVariable)"
 
             [targets.slow-hook]
             type = "exec"
@@ -48,7 +52,7 @@ final class RotationWorld: @unchecked Sendable {
             type = "http"
             url = "\(verifierURL)"
             headers = ["Authorization: Bearer {{secret}}"]
-            timeout_seconds = 2
+            timeout_seconds = \(verifierTimeoutSeconds)
 
             [keys.slow]
             targets = ["app-env", "slow-hook"]

@@ -9,7 +9,9 @@ struct SharedEnvFileEndToEndTests {
 
     @Test func concurrentRotationsSharingOneEnvFileNeverLoseAWrite() async throws {
         let world = try RotationWorld()
-        writeSharedConfig(world)
+        world.writeConfig(
+            verifierURL: world.provider.url + "/check", envFile: world.folder.file("shared.env"), envVariable: "KEY_{name}_{env}",
+            verifierTimeoutSeconds: 5)
         var originals: [String] = []
         var file = "# shared by twelve keys\n"
         for (index, key) in Self.keys.enumerated() {
@@ -40,32 +42,6 @@ struct SharedEnvFileEndToEndTests {
         #expect(try await problems(world) == [], "after four concurrent processes")
         let deployed = Self.keys.compactMap { deployedSecret(world, $0) }
         #expect(secretLeaks(of: originals + deployed, printed: world.everythingPrinted, registry: world.folder.file("registry.db")) == [])
-    }
-
-    private func writeSharedConfig(_ world: RotationWorld) {
-        world.folder.write("keyctl.toml", """
-            [rotation]
-            issuer = "provider"
-            targets = ["shared-env"]
-            verifier = "app"
-            grace = "0m"
-
-            [issuers.provider]
-            type = "exec"
-            command = ["python3", "\(KeyctlProcess.fixture("provider_issuer.py"))"]
-            env = ["PROVIDER_URL"]
-
-            [targets.shared-env]
-            type = "env-file"
-            path = "\(world.folder.path)/shared.env"
-            variable = "KEY_{name}_{env}"
-
-            [verifiers.app]
-            type = "http"
-            url = "\(world.provider.url)/check"
-            headers = ["Authorization: Bearer {{secret}}"]
-            timeout_seconds = 5
-            """)
     }
 
     private func makeEveryKeyOverdue(_ world: RotationWorld) throws {
