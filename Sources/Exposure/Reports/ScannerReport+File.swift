@@ -37,15 +37,19 @@ extension ScannerReport {
         }
         var report = TruffleHogReport(file: file)
         var number = 0
+        // Where the search for the next newline resumes: a long line spanning many chunks is
+        // searched once, not again from its start after every chunk.
+        var searched = 0
         while true {
             let atEnd = try !reader.append(to: &buffer)
             var start = 0
-            while let newline = buffer[start...].firstIndex(of: 0x0a) {
+            while let newline = buffer[max(start, searched)...].firstIndex(of: 0x0a) {
                 number += 1
                 try report.add(line: buffer[start..<newline], number: number)
                 start = newline + 1
             }
             buffer.removeFirst(start)
+            searched = buffer.count
             if atEnd { break }
         }
         number += 1
