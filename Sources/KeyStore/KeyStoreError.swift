@@ -13,6 +13,9 @@ public struct KeyStoreError: Error, CustomStringConvertible, Sendable, Equatable
         case invalidInput
         /// Another process holds the registry; try again.
         case busy
+        /// The registry's server cannot be reached, or the connection to it dropped mid-command
+        /// (nothing half-written: the transaction in flight rolled back).
+        case unavailable
         /// There is no registry at the location.
         case registryMissing
         /// The registry file cannot be read as a keyctl registry.

@@ -75,6 +75,7 @@ enum ExitStatus {
         switch category {
         case .invalidInput, .registryUnreadable: badInput
         case .busy: temporary
+        case .unavailable: unavailable
         case .superseded: success
         case .notFound, .conflict, .registryMissing, .schemaMismatch, .failed: failure
         }
