@@ -1,5 +1,6 @@
 import Foundation
 import KeyStore
+import SQLiteStore
 
 /// A real SQLite registry in its own temporary folder, with a manual clock.
 public struct TestRegistry: Sendable {

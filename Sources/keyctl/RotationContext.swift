@@ -2,15 +2,16 @@ import Foundation
 import KeyStore
 import KeyctlConfig
 import Rotation
+import RotationCoordination
 
 extension GlobalOptions {
     /// The coordinator for rotation commands: registry, keyctl.toml's adapters, the custody key,
     /// fault injection from `KEYCTL_FAULT`, and progress lines through `observe`.
-    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) throws -> RotationCoordinator {
+    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) async throws -> RotationCoordinator {
         let context = CommandContext.current
         let configuration = try loadConfiguration()
         return RotationCoordinator(
-            store: try openRegistry(),
+            store: try await openRegistry(),
             setup: RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock),
             faults: try FaultInjection(environment: context.environment),
             retry: RetryPolicy(attempts: retryAttempts),

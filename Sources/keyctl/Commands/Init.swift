@@ -11,8 +11,9 @@ struct Init: AsyncParsableCommand, RegistryCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let path = try global.registryPath()
-        let (_, preparation) = try SQLiteKeyRegistry.create(at: path, clock: context.clock, busyTimeout: global.busyTimeout)
+        let path = try global.registryLocation()
+        let (registry, preparation) = try await RegistryOpener(context: context, busyTimeout: global.busyTimeout).create(path)
+        await registry.close()
         switch preparation {
         case .created: context.standardOutput.line("created the registry at \(path)")
         case .migrated(let applied): context.standardOutput.line("migrated the registry at \(path): applied \(applied.joined(separator: ", "))")

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import GRDB
 
 /// The embedded registry: one SQLite file in WAL mode, shared safely by several processes
@@ -6,7 +7,7 @@ import GRDB
 ///
 /// The file is created 0600 inside a 0700 folder. Every change runs in one IMMEDIATE
 /// transaction together with its audit event.
-public final class SQLiteKeyRegistry: KeyRegistry {
+public final class SQLiteKeyRegistry: RegistryStore {
     /// What `create` did to the registry.
     public enum Preparation: Sendable, Equatable {
         case created
@@ -75,6 +76,11 @@ public final class SQLiteKeyRegistry: KeyRegistry {
             }
         }
         return registry
+    }
+
+    /// Closes the database connection. Safe to call when another process uses the registry.
+    public func close() async {
+        try? database.close()
     }
 
     /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.
