@@ -17,4 +17,14 @@ public enum RegistryLocation {
     public static func isPostgres(_ location: String) -> Bool {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
+
+    /// Whether `location` is a PostgreSQL URL that carries a password (`postgres://user:secret@host/db`):
+    /// keyctl refuses one in an argument (ps shows it) and in keyctl.toml (which never holds a secret).
+    public static func carriesPassword(_ location: String) -> Bool {
+        guard isPostgres(location), let schemeEnd = location.range(of: "://") else { return false }
+        let rest = location[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return false }
+        return authority[..<at].contains(":")
+    }
 }

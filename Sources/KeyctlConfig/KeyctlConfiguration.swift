@@ -60,7 +60,15 @@ public struct KeyctlConfiguration: Sendable, Equatable {
         if let registry = root["registry"] {
             let table = try reader.table(registry, tableName: "[registry]")
             try reader.allowOnly(["url"], in: table, tableName: "[registry]")
-            registryURL = try table["url"].map(reader.string)
+            if let url = table["url"] {
+                let location = try reader.string(url)
+                if RegistryLocation.carriesPassword(location) {
+                    throw ConfigError(
+                        file: file, line: url.line,
+                        problem: "[registry] url holds a password, and keyctl.toml never holds a secret: remove it and use PGPASSWORD or ~/.pgpass (see docs/postgresql.md)")
+                }
+                registryURL = location
+            }
         }
         var defaultPolicy = RotationPolicy.standard
         if let policy = root["policy"] {
