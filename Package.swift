@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -24,6 +25,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedMigrations"]
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "KeyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .target(
             name: "Rotation",
@@ -74,6 +82,10 @@ let package = Package(
         .target(
             name: "KeyctlTestSupport",
             dependencies: ["KeyStore", "Rotation"]
+        ),
+        .testTarget(
+            name: "PostgresConnectionTests",
+            dependencies: ["PostgresStore", "KeyStore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "KeyStoreTests",
