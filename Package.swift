@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresConnectionTests",
-            dependencies: ["PostgresStore", "KeyStore", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "KeyStoreTests",

@@ -23,6 +23,8 @@ import PostgresNIO
 public struct PostgresConnectionSettings: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// What `PostgresClient` needs, password included: never print or log it.
     public let configuration: PostgresClient.Configuration
+    /// The same settings for a single `PostgresConnection` (`checkConnection()` uses one).
+    public let connectionConfiguration: PostgresConnection.Configuration
     /// The URL without its password or query: `postgres://user@host:port/database`, for messages.
     public let displayName: String
     /// The TLS mode in force (`require` with a root CA file at hand is `verifyCA`, as in libpq).
@@ -86,16 +88,30 @@ public struct PostgresConnectionSettings: Sendable, CustomStringConvertible, Cus
             host: host.hasPrefix("/") ? "localhost" : host, port: String(port), database: database, user: user)
 
         var configuration: PostgresClient.Configuration
+        var connectionConfiguration: PostgresConnection.Configuration
         if isSocket {
-            configuration = .init(unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            let path = "\(host)/.s.PGSQL.\(port)"
+            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
+            connectionConfiguration = .init(unixSocketPath: path, username: user, password: password, database: database)
         } else {
-            configuration = .init(
-                host: hostAddress ?? host, port: port, username: user, password: password, database: database, tls: try tls.configuration())
-            if hostAddress != nil, let explicitHost, !Self.isIPAddress(explicitHost) { configuration.options.tlsServerName = explicitHost }
+            let negotiation = try tls.negotiation()
+            let address = hostAddress ?? host
+            configuration = .init(host: address, port: port, username: user, password: password, database: database, tls: negotiation.client)
+            connectionConfiguration = .init(
+                host: address, port: port, username: user, password: password, database: database, tls: try negotiation.connection())
+            if hostAddress != nil, let explicitHost, !explicitHost.hasPrefix("/"), !Self.isIPAddress(explicitHost) {
+                configuration.options.tlsServerName = explicitHost
+                connectionConfiguration.options.tlsServerName = explicitHost
+            }
         }
-        configuration.options.connectTimeout = try Self.connectTimeout(setting("connect_timeout"))
-        configuration.options.additionalStartupParameters = [("application_name", setting("application_name") ?? "keyctl")]
+        let timeout = try Self.connectTimeout(setting("connect_timeout"))
+        let startup = [("application_name", setting("application_name") ?? "keyctl")]
+        configuration.options.connectTimeout = timeout
+        configuration.options.additionalStartupParameters = startup
+        connectionConfiguration.options.connectTimeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
+        connectionConfiguration.options.additionalStartupParameters = startup
 
+        self.connectionConfiguration = connectionConfiguration
         self.configuration = configuration
         self.sslMode = isSocket ? .disable : tls.effectiveMode
         let shownHost = host.contains(":") ? "[\(host)]" : host

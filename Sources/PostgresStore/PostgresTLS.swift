@@ -22,7 +22,35 @@ struct PostgresTLS {
 
     private var defaultRootCertificate: String { homeDirectory + "/.postgresql/root.crt" }
 
-    func configuration() throws(KeyStoreError) -> PostgresClient.Configuration.TLS {
+    /// Whether TLS is off, tried, or required, with the TLS configuration to use.
+    enum Negotiation {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+
+        var client: PostgresClient.Configuration.TLS {
+            switch self {
+            case .disable: .disable
+            case .prefer(let tls): .prefer(tls)
+            case .require(let tls): .require(tls)
+            }
+        }
+
+        /// The same for a single `PostgresConnection`, which takes a ready-made context.
+        func connection() throws(KeyStoreError) -> PostgresConnection.Configuration.TLS {
+            do {
+                switch self {
+                case .disable: return .disable
+                case .prefer(let tls): return .prefer(try NIOSSLContext(configuration: tls))
+                case .require(let tls): return .require(try NIOSSLContext(configuration: tls))
+                }
+            } catch {
+                throw KeyStoreError(.invalidInput, "cannot set up TLS with the certificates the registry URL names: check sslrootcert, sslcert and sslkey")
+            }
+        }
+    }
+
+    func negotiation() throws(KeyStoreError) -> Negotiation {
         let mode = effectiveMode
         if mode == .disable { return .disable }
         var tls = TLSConfiguration.makeClientConfiguration()
