@@ -25,7 +25,8 @@ public struct PostgresConnectionSettings: Sendable, CustomStringConvertible, Cus
     public let configuration: PostgresClient.Configuration
     /// The same settings for a single `PostgresConnection` (`checkConnection()` uses one).
     public let connectionConfiguration: PostgresConnection.Configuration
-    /// The URL without its password or query: `postgres://user@host:port/database`, for messages.
+    /// The URL without its password or query, for messages: `postgres://user@host:port/database`
+    /// (over a Unix socket, `postgres://user@/database?host=/folder&port=5432`).
     public let displayName: String
     /// The TLS mode in force (`require` with a root CA file at hand is `verifyCA`, as in libpq).
     public let sslMode: PostgresSSLMode
