@@ -102,6 +102,10 @@ let package = Package(
             dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
+            name: "PostgresConnectionTests",
+            dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
             name: "KeyStoreTests",
             dependencies: ["SQLiteStore", "KeyStore", "KeyctlConfig", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
