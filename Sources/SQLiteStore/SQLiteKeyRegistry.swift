@@ -8,14 +8,6 @@ import GRDB
 /// The file is created 0600 inside a 0700 folder. Every change runs in one IMMEDIATE
 /// transaction together with its audit event.
 public final class SQLiteKeyRegistry: RegistryStore {
-    /// What `create` did to the registry.
-    public enum Preparation: Sendable, Equatable {
-        case created
-        /// Schema migrations applied to an existing registry, by identifier.
-        case migrated([String])
-        case upToDate
-    }
-
     public let path: String
     let database: DatabaseQueue
     let clock: any WallClock
@@ -34,7 +26,7 @@ public final class SQLiteKeyRegistry: RegistryStore {
     /// existing zero-length file is never taken for a new registry).
     public static func create(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
-    ) throws(KeyStoreError) -> (SQLiteKeyRegistry, Preparation) {
+    ) throws(KeyStoreError) -> (SQLiteKeyRegistry, RegistryPreparation) {
         try checkBusyTimeout(busyTimeout)
         let existed = FileManager.default.fileExists(atPath: path)
         if existed { try RegistryFile.refuseIfEmpty(path: path) }

@@ -19,7 +19,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let registryPath = try global.registryLocation()
+        let registryPath = try RegistryOpener(context: context, busyTimeout: global.busyTimeout).displayName(of: global.registryLocation())
         let registry: Result<any DoctorRegistry, DoctorProblem>
         var scanner: RegistryTreeScanner?
         do {
