@@ -22,14 +22,14 @@ extension KeyStoreError {
     }
 
     /// Another run began `rotation` after a batch chose the key: the batch leaves the key alone.
-    static func rotatedMeanwhile(_ rotation: RotationRecord) -> Self {
+    public static func rotatedMeanwhile(_ rotation: RotationRecord) -> Self {
         .init(
             .superseded,
             "skipped: another run began rotation \(rotation.id) of this key (\(rotation.state.rawValue), by \(rotation.actor)) after this batch chose it; see `keyctl rotations`")
     }
 
     /// This process's lease on `rotation` was taken over: it must stop without writing.
-    static func leaseLost(_ rotation: RotationRecord) -> Self {
+    public static func leaseLost(_ rotation: RotationRecord) -> Self {
         .init(
             .busy,
             "rotation \(rotation.id) of \(rotation.keyName) (\(rotation.env)) was taken over by \(rotation.owner.map(\.description) ?? "another process") (epoch \(rotation.ownerEpoch)) while this process was not renewing its lease; this process stopped without writing. See `keyctl rotations --active`")
