@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "KeyStore",
                 "SQLiteStore",
+                "PostgresStore",
                 "KeyctlConfig",
                 "RotationCoordination",
                 "Rotation",

@@ -19,8 +19,10 @@ enum PostgresErrorMapping {
                 "the registry in \(displayName) is damaged: column \(error.columnName) holds a value keyctl never writes; correct it or restore a backup")
         }
         guard let error = error as? PSQLError else {
-            if error is CancellationError { return KeyStoreError(.failed, "the registry command in \(displayName) was cancelled") }
-            return unreachable(displayName)
+            // NIO's own errors (a refused or reset socket) mean the server is out of reach; any
+            // other error was thrown by the caller's closure, reported as SQLite's store does.
+            if String(reflecting: type(of: error)).hasPrefix("NIO") { return unreachable(displayName) }
+            return KeyStoreError(.failed, "registry error: \(error)")
         }
         switch error.code {
         case .server:

@@ -25,7 +25,7 @@ struct DoctorWorld {
         project.write(".gitignore", ".env*\n")
     }
 
-    var registry: SQLiteKeyRegistry { test.registry }
+    var registry: SQLiteKeyRegistry { test.sqlite }
     var clock: ManualClock { test.clock }
     var configPath: String { home.file("keyctl.toml") }
 

@@ -15,8 +15,8 @@ struct AccessRegistryTests {
         return events
     }
 
-    @Test func revokingKeepsTheGrantAsHistoryAndEachChangeWritesOneEvent() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func revokingKeepsTheGrantAsHistoryAndEachChangeWritesOneEvent(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("checkout"), secret: nil, actor: "admin")
         let granted = try await test.registry.grantAccess(to: alice, on: key("checkout"), reason: "on call", actor: "admin")
         #expect(granted.isActive && granted.grantedBy == "admin" && granted.reason == "on call")
@@ -36,8 +36,8 @@ struct AccessRegistryTests {
         #expect(try await test.registry.accessGrants(matching: AccessFilter(includeRevoked: true)).count == 2)
     }
 
-    @Test func aSecondGrantInForceIsAConflictAndWritesNothing() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func aSecondGrantInForceIsAConflictAndWritesNothing(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("checkout"), secret: nil, actor: "admin")
         _ = try await test.registry.grantAccess(to: alice, on: key("checkout"), reason: nil, actor: "admin")
         let before = try await events(test).count
@@ -47,8 +47,8 @@ struct AccessRegistryTests {
         #expect(try await events(test).count == before)
     }
 
-    @Test func revokingAGrantThatDoesNotExistIsNotFoundAndWritesNothing() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func revokingAGrantThatDoesNotExistIsNotFoundAndWritesNothing(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("checkout"), secret: nil, actor: "admin")
         _ = try await test.registry.grantAccess(to: bob, on: key("checkout"), reason: nil, actor: "admin")
         let before = try await events(test).count
@@ -65,8 +65,8 @@ struct AccessRegistryTests {
         #expect(try await events(test).count == before)
     }
 
-    @Test func offboardRevokesEveryGrantAndFlagsEveryKeyItCouldReadInOneTransaction() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func offboardRevokesEveryGrantAndFlagsEveryKeyItCouldReadInOneTransaction(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         for (name, env) in [("checkout", "prod"), ("billing", "prod"), ("old", "prod"), ("search", "staging")] {
             _ = try await test.registry.addKey(try draft(name, env: env), secret: nil, actor: "admin")
         }
@@ -94,8 +94,8 @@ struct AccessRegistryTests {
         #expect(try await test.registry.verifyAuditChain() == .intact(events: Int64(before + 6), headHash: try await events(test).last!.hash))
     }
 
-    @Test func offboardWritesNothingWhenAnyPartFails() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func offboardWritesNothingWhenAnyPartFails(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("checkout"), secret: nil, actor: "admin")
         _ = try await test.registry.grantAccess(to: alice, on: key("checkout"), reason: nil, actor: "admin")
         let before = try await events(test).count
@@ -109,8 +109,8 @@ struct AccessRegistryTests {
         #expect(offboarded.allSatisfy { $0.offboardedAt == nil })
     }
 
-    @Test func aGrantRevokedSinceTheLastRotationStillCountsButNotOneRevokedBefore() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func aGrantRevokedSinceTheLastRotationStillCountsButNotOneRevokedBefore(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("checkout", created: "2026-01-01"), secret: nil, actor: "admin")
         _ = try await test.registry.grantAccess(to: alice, on: key("checkout"), reason: nil, actor: "admin")
         _ = try await test.registry.revokeAccess(of: alice, on: key("checkout"), reason: nil, actor: "admin")
@@ -130,8 +130,8 @@ struct AccessRegistryTests {
         }
     }
 
-    @Test func reportFlagsTheKeyAfterAnOffboardingUntilItIsRotated() async throws {
-        let test = try makeTestRegistry(now: "2026-11-29T12:00:00Z")
+    @Test(arguments: StoreKind.allCases) func reportFlagsTheKeyAfterAnOffboardingUntilItIsRotated(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store, now: "2026-11-29T12:00:00Z")
         let policies = PolicyTable()
         _ = try await test.registry.addKey(try draft("checkout", created: "2026-11-20"), secret: nil, actor: "admin")
         _ = try await test.registry.addKey(try draft("search", created: "2026-11-20"), secret: nil, actor: "admin")

@@ -13,7 +13,7 @@ struct AuditAnchorTests {
         let key: AuditSigningKey
         let anchor: AuditAnchor
 
-        var registry: SQLiteKeyRegistry { test.registry }
+        var registry: SQLiteKeyRegistry { test.sqlite }
         var checkpointFile: String { anchor.path }
 
         init() async throws {

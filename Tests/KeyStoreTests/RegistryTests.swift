@@ -22,8 +22,8 @@ struct RegistryTests {
         #expect(again == .upToDate)
     }
 
-    @Test func addedKeyKeepsItsFieldsAndOnlyTheSecretsFingerprint() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func addedKeyKeepsItsFieldsAndOnlyTheSecretsFingerprint(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let secret = try Secret(reading: secretText)
         var draft = try draft("checkout", scopes: "orders:write,products:read", owner: "payments", created: "2026-06-01")
         draft.labels = ["team": "payments"]
@@ -34,13 +34,20 @@ struct RegistryTests {
         #expect(added.hint == "****EFGH")
         #expect(Timestamp.format(added.createdAt) == "2026-06-01T00:00:00Z")
 
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: test.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: test.path + "-wal"))) ?? Data())
-        #expect(bytes.range(of: Data(secretText.utf8)) == nil)
-        #expect(bytes.range(of: Data(secret.fingerprint.rawValue.utf8)) != nil)
+        let stored: Data
+        if let database = test.postgres {
+            let everyRow = try database.rows(
+                "SELECT concat((SELECT string_agg(t::text, '') FROM keys t), (SELECT string_agg(t::text, '') FROM key_versions t), (SELECT string_agg(t::text, '') FROM audit_events t))")
+            stored = Data(((everyRow.first?.first ?? nil) ?? "").utf8)
+        } else {
+            stored = try Data(contentsOf: URL(fileURLWithPath: test.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: test.path + "-wal"))) ?? Data())
+        }
+        #expect(stored.range(of: Data(secretText.utf8)) == nil)
+        #expect(stored.range(of: Data(secret.fingerprint.rawValue.utf8)) != nil)
     }
 
-    @Test func refusesASecondKeyWithTheSameNameOrTheSameSecretAndWritesNothing() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func refusesASecondKeyWithTheSameNameOrTheSameSecretAndWritesNothing(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let secret = try Secret(reading: secretText)
         _ = try await test.registry.addKey(try draft("checkout"), secret: secret, actor: "alice")
         await #expect(throws: KeyStoreError.keyExistsSample) {
@@ -58,8 +65,8 @@ struct RegistryTests {
         #expect(events == 1)
     }
 
-    @Test func updateRetireAndCompromiseEachRecordAnEvent() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func updateRetireAndCompromiseEachRecordAnEvent(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let name = KeyName("checkout")!, env = EnvironmentName("prod")!
         _ = try await test.registry.addKey(try draft("checkout"), secret: nil, actor: "alice")
         let updated = try await test.registry.updateKey(
@@ -78,16 +85,16 @@ struct RegistryTests {
         #expect(detail.recentEvents.map(\.actor) == ["dave", "carol", "bob", "alice"])
     }
 
-    @Test func unknownKeysAreNotFound() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func unknownKeysAreNotFound(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let error = await #expect(throws: KeyStoreError.self) {
             _ = try await test.registry.retireKey(name: KeyName("ghost")!, env: EnvironmentName("prod")!, actor: "alice")
         }
         #expect(error?.category == .notFound)
     }
 
-    @Test func identifiesAndCompromisesAKeyByItsLeakedSecret() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func identifiesAndCompromisesAKeyByItsLeakedSecret(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let secret = try Secret(reading: secretText)
         _ = try await test.registry.addKey(try draft("checkout"), secret: secret, actor: "alice")
         let found = try #require(try await test.registry.identify(secret.fingerprint))
@@ -103,8 +110,8 @@ struct RegistryTests {
         #expect(error?.category == .notFound)
     }
 
-    @Test func importIsAllOrNothing() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func importIsAllOrNothing(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         _ = try await test.registry.addKey(try draft("existing"), secret: nil, actor: "alice")
         let entries = [
             ImportEntry(draft: try draft("first"), location: "keys.csv:2"),
@@ -123,8 +130,8 @@ struct RegistryTests {
         #expect(count == 1)
     }
 
-    @Test func reportCandidatesInSQLAreExactlyTheKeysTheSwiftPolicyFlags() async throws {
-        let test = try makeTestRegistry()
+    @Test(arguments: StoreKind.allCases) func reportCandidatesInSQLAreExactlyTheKeysTheSwiftPolicyFlags(store: StoreKind) async throws {
+        let test = try await makeTestRegistry(store)
         let policies = PolicyTable(overrides: [EnvironmentName("prod")!: RotationPolicy(maxAge: .days(30), warnWindow: .days(5))])
         var generator = SystemRandomNumberGenerator()
         var entries: [ImportEntry] = []
