@@ -14,8 +14,8 @@ public final class PostgresTestDatabase: Sendable {
 
     /// The database's name, `keyctl_test_` and random hex digits.
     public let name: String
-    /// How to connect to the database, for a `PostgresClient`.
-    public let configuration: PostgresClient.Configuration
+    /// How to connect to the database.
+    public let configuration: PostgresConnection.Configuration
     /// Its URL without password, as keyctl names a registry in messages.
     public let displayName: String
     private let server: ServerURL
@@ -32,7 +32,7 @@ public final class PostgresTestDatabase: Sendable {
     }
 
     /// A configuration for the same database with `username`, to test refused credentials.
-    public func configuration(username: String, password: String?) -> PostgresClient.Configuration {
+    public func configuration(username: String, password: String?) -> PostgresConnection.Configuration {
         var configuration = configuration
         configuration.username = username
         configuration.password = password
@@ -74,8 +74,8 @@ struct ServerURL: Sendable {
             database: database.isEmpty ? "postgres" : database)
     }
 
-    func clientConfiguration(database: String) -> PostgresClient.Configuration {
-        var configuration = PostgresClient.Configuration(
+    func clientConfiguration(database: String) -> PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
         return configuration

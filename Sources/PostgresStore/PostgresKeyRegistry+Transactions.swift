@@ -11,7 +11,7 @@ extension PostgresKeyRegistry {
     /// Runs `work` on one connection of the pool, turning every error into a `KeyStoreError`.
     func perform<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws(KeyStoreError) -> T {
         do {
-            return try await client.withConnection { connection in try await work(connection) }
+            return try await connections.withConnection { connection in try await work(connection) }
         } catch {
             throw PostgresErrorMapping.map(error, displayName: displayName, username: username)
         }
@@ -45,23 +45,30 @@ extension PostgresKeyRegistry {
 }
 
 extension PostgresConnection {
-    /// Runs `query`; its rows, if any, are read from the returned sequence (or dropped).
-    @discardableResult
-    func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    /// Runs `query` to its end, dropping any rows. PostgresNIO returns a query's row sequence as
+    /// soon as the server describes its rows, before the statement has finished: an error such as
+    /// a lock timeout only arrives through the sequence, so it is read to the end here, and the
+    /// next statement never runs in a transaction the server has already aborted.
+    func run(_ query: PostgresQuery) async throws {
+        for try await _ in try await self.query(query, logger: logger) {}
+    }
+
+    /// Runs `query` and streams its rows; the caller reads the sequence to its end.
+    func rows(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await self.query(query, logger: logger)
     }
 
     /// The first row of `query` (which selects at most one), or nil.
     func first(_ query: PostgresQuery) async throws -> PostgresRandomAccessRow? {
         var found: PostgresRandomAccessRow?
-        for try await row in try await run(query) where found == nil { found = row.makeRandomAccess() }
+        for try await row in try await rows(query) where found == nil { found = row.makeRandomAccess() }
         return found
     }
 
     /// Every row of `query`: only for queries that select a few rows.
     func all(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         var rows: [PostgresRandomAccessRow] = []
-        for try await row in try await run(query) { rows.append(row.makeRandomAccess()) }
+        for try await row in try await self.rows(query) { rows.append(row.makeRandomAccess()) }
         return rows
     }
 

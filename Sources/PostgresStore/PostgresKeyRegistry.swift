@@ -17,27 +17,24 @@ import PostgresNIO
 public final class PostgresKeyRegistry: Sendable {
     /// The database's URL without its password, used in every message.
     public let displayName: String
-    let client: PostgresClient
+    let connections: PostgresConnectionPool
     let clock: any WallClock
     /// The clock a rotation lease is compared with; nil: the database's clock.
     let leaseClock: (any WallClock)?
     let username: String
     /// How long a writer waits for another one to finish before `busy`.
     let busyTimeout: TimeInterval
-    private let runTask: Task<Void, Never>
 
     private init(
-        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock,
+        configuration: PostgresConnection.Configuration, displayName: String, clock: any WallClock,
         leaseClock: (any WallClock)?, busyTimeout: TimeInterval
     ) {
-        let client = PostgresClient(configuration: configuration)
-        self.client = client
+        self.connections = PostgresConnectionPool(configuration: configuration)
         self.displayName = displayName
         self.clock = clock
         self.leaseClock = leaseClock
         self.username = configuration.username
         self.busyTimeout = busyTimeout
-        self.runTask = Task { await client.run() }
     }
 
     /// Creates the registry's tables in the database, or migrates them to this binary's schema,
@@ -47,7 +44,7 @@ public final class PostgresKeyRegistry: Sendable {
     /// Throws `schemaMismatch` when the database was migrated by a newer keyctl (it is not
     /// touched), `unavailable` when the server cannot be reached or refuses the credentials.
     public static func create(
-        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock = SystemClock(),
+        configuration: PostgresConnection.Configuration, displayName: String, clock: any WallClock = SystemClock(),
         leaseClock: (any WallClock)? = nil, busyTimeout: TimeInterval = 5
     ) async throws(KeyStoreError) -> (PostgresKeyRegistry, RegistryPreparation) {
         try checkBusyTimeout(busyTimeout)
@@ -73,7 +70,7 @@ public final class PostgresKeyRegistry: Sendable {
     /// `schemaMismatch` when it needs `keyctl init` or was migrated by a newer keyctl,
     /// `unavailable` when the server cannot be reached.
     public static func open(
-        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock = SystemClock(),
+        configuration: PostgresConnection.Configuration, displayName: String, clock: any WallClock = SystemClock(),
         leaseClock: (any WallClock)? = nil, busyTimeout: TimeInterval = 5
     ) async throws(KeyStoreError) -> PostgresKeyRegistry {
         try checkBusyTimeout(busyTimeout)
@@ -93,8 +90,7 @@ public final class PostgresKeyRegistry: Sendable {
 
     /// Closes the registry's connections. Every call after it fails with `unavailable`.
     public func close() async {
-        runTask.cancel()
-        await runTask.value
+        await connections.close()
     }
 
     /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.

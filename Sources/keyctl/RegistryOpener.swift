@@ -22,7 +22,7 @@ struct RegistryOpener {
         }
         let settings = try await reachableServer(location)
         return try await PostgresKeyRegistry.open(
-            configuration: settings.configuration, displayName: settings.displayName, clock: context.clock, busyTimeout: busyTimeout)
+            configuration: settings.connectionConfiguration, displayName: settings.displayName, clock: context.clock, busyTimeout: busyTimeout)
     }
 
     /// Creates the registry at `location`, or migrates it to this keyctl's schema.
@@ -33,7 +33,7 @@ struct RegistryOpener {
         }
         let settings = try await reachableServer(location)
         let (store, outcome) = try await PostgresKeyRegistry.create(
-            configuration: settings.configuration, displayName: settings.displayName, clock: context.clock, busyTimeout: busyTimeout)
+            configuration: settings.connectionConfiguration, displayName: settings.displayName, clock: context.clock, busyTimeout: busyTimeout)
         return Preparation(store: store, outcome: outcome, displayName: settings.displayName)
     }
 

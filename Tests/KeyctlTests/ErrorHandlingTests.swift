@@ -58,12 +58,16 @@ struct ErrorHandlingTests {
         #expect(!FileManager.default.fileExists(atPath: cli.registryPath))
     }
 
-    @Test func aPostgresURLIsRefusedWithoutCreatingAFile() async throws {
+    @Test func anUnreachablePostgresServerExits69AtOnceWithoutCreatingAFile() async throws {
         var cli = CLIHarness()
-        cli.environment["KEYCTL_DB"] = "postgres://keyctl@db.internal/keyctl"
+        cli.environment["KEYCTL_DB"] = "postgres://keyctl:hunter2-in-the-environment@127.0.0.1:1/keyctl"
+        let started = Date()
         let result = await cli.run("init")
-        #expect(result.code == 1)
-        #expect(result.stderr.contains("PostgreSQL"))
+        #expect(result.code == 69, "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 5, "waited for the pool's retries")
+        #expect(result.stderr.contains("postgres://keyctl@127.0.0.1:1/keyctl"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: cli.folder.file("postgres:")))
     }
 
