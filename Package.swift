@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -22,6 +24,14 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "KeyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             plugins: ["EmbedMigrations"]
         ),
@@ -73,7 +83,14 @@ let package = Package(
         ),
         .target(
             name: "KeyctlTestSupport",
-            dependencies: ["KeyStore", "Rotation"]
+            dependencies: [
+                "KeyStore", "PostgresStore", "Rotation", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "KeyStoreTests",

@@ -1,12 +1,15 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's top-level `Migrations/*.sql` files into the target as Swift source,
-/// so an installed `keyctl` binary carries its schema and never needs the source tree.
+/// Embeds a store's numbered `*.sql` migrations into the target as Swift source, so an installed
+/// `keyctl` binary carries its schema and never needs the source tree: `Migrations/postgres/`
+/// for `PostgresStore`, the package's top-level `Migrations/` (SQLite) for any other target.
+/// Outside `KeyStore`, the generated file imports `KeyStore` for its `Migration` type.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let migrationsFolder = context.package.directoryURL.appending(path: "Migrations")
+        let migrationsFolder = context.package.directoryURL.appending(
+            path: target.name == "PostgresStore" ? "Migrations/postgres" : "Migrations")
         let sqlFiles = try FileManager.default
             .contentsOfDirectory(at: migrationsFolder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
@@ -16,7 +19,8 @@ struct EmbedMigrations: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding \(sqlFiles.count) migrations into \(target.name)",
                 executable: try context.tool(named: "MigrationEmbedder").url,
-                arguments: [output.path()] + sqlFiles.map { $0.path() },
+                arguments: (target.name == "KeyStore" ? [] : ["--import", "KeyStore"]) + [output.path()]
+                    + sqlFiles.map { $0.path() },
                 inputFiles: sqlFiles,
                 outputFiles: [output]
             )

@@ -16,6 +16,19 @@ public struct AccessGrant: Sendable, Equatable {
 
     /// Whether the grant is in force (not revoked).
     public var isActive: Bool { revokedAt == nil }
+
+    public init(id: String, keyName: KeyName, keyEnv: EnvironmentName, principal: Principal, grantedAt: Date, grantedBy: String, reason: String?, revokedAt: Date?, revokedBy: String?, revokeReason: String?) {
+        self.id = id
+        self.keyName = keyName
+        self.keyEnv = keyEnv
+        self.principal = principal
+        self.grantedAt = grantedAt
+        self.grantedBy = grantedBy
+        self.reason = reason
+        self.revokedAt = revokedAt
+        self.revokedBy = revokedBy
+        self.revokeReason = revokeReason
+    }
 }
 
 /// Which grants `accessGrants(matching:)` returns; nil matches everything.

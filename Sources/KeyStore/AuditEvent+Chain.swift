@@ -9,7 +9,7 @@ extension AuditEvent {
     ///
     /// Each field is length-prefixed so no two different events share a canonical form, and the
     /// sequence number is included so that swapping two rows' contents breaks the chain.
-    static func chainHash(
+    public static func chainHash(
         prevHash: String, seq: Int64, id: String, atEpochSeconds: Int64, actor: String, action: String,
         keyName: String?, keyEnv: String?, details: String
     ) -> String {
@@ -21,7 +21,7 @@ extension AuditEvent {
     }
 
     /// The hash this event should store, recomputed from its content.
-    var expectedHash: String {
+    public var expectedHash: String {
         Self.chainHash(
             prevHash: prevHash, seq: seq, id: id, atEpochSeconds: Timestamp.epochSeconds(at), actor: actor,
             action: action, keyName: keyName, keyEnv: keyEnv, details: details)
@@ -29,18 +29,18 @@ extension AuditEvent {
 }
 
 /// Details of an audit event as a JSON object with sorted keys.
-struct AuditDetails {
+public struct AuditDetails {
     private var fields: [String: String] = [:]
 
-    init(_ fields: [String: String] = [:]) { self.fields = fields }
+    public init(_ fields: [String: String] = [:]) { self.fields = fields }
 
-    subscript(key: String) -> String? {
+    public subscript(key: String) -> String? {
         get { fields[key] }
         set { fields[key] = newValue }
     }
 
     /// `{"key":"value",...}`, keys sorted: the same bytes for the same details, every time.
-    var json: String {
+    public var json: String {
         "{" + fields.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)):\(Self.quoted($0.value))" }.joined(separator: ",") + "}"
     }
 

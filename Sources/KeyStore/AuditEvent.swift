@@ -16,6 +16,19 @@ public struct AuditEvent: Sendable, Equatable {
     public var details: String
     public var prevHash: String
     public var hash: String
+
+    public init(seq: Int64, id: String, at: Date, actor: String, action: String, keyName: String?, keyEnv: String?, details: String, prevHash: String, hash: String) {
+        self.seq = seq
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.keyName = keyName
+        self.keyEnv = keyEnv
+        self.details = details
+        self.prevHash = prevHash
+        self.hash = hash
+    }
 }
 
 /// Which events `audit` lists.

@@ -18,7 +18,8 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// For values read back from the registry, which were checked when written.
-    init(stored rawValue: String) { self.rawValue = rawValue }
+    /// A value read back from the registry, which only ever stores checked values.
+    public init(stored rawValue: String) { self.rawValue = rawValue }
 
     public var description: String { rawValue }
 

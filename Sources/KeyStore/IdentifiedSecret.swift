@@ -2,4 +2,9 @@
 public struct IdentifiedSecret: Sendable {
     public var key: KeyRecord
     public var version: KeyVersion
+
+    public init(key: KeyRecord, version: KeyVersion) {
+        self.key = key
+        self.version = version
+    }
 }

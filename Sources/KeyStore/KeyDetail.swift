@@ -5,4 +5,10 @@ public struct KeyDetail: Sendable {
     public var versions: [KeyVersion]
     /// The latest events about this key, newest first.
     public var recentEvents: [AuditEvent]
+
+    public init(key: KeyRecord, versions: [KeyVersion], recentEvents: [AuditEvent]) {
+        self.key = key
+        self.versions = versions
+        self.recentEvents = recentEvents
+    }
 }

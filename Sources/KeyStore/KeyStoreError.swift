@@ -40,15 +40,15 @@ public struct KeyStoreError: Error, CustomStringConvertible, Sendable, Equatable
 }
 
 extension KeyStoreError {
-    static func keyNotFound(_ name: KeyName, _ env: EnvironmentName) -> Self {
+    public static func keyNotFound(_ name: KeyName, _ env: EnvironmentName) -> Self {
         .init(.notFound, "no key '\(name)' in environment '\(env)'; see `keyctl list --env \(env)`")
     }
 
-    static func keyExists(_ name: KeyName, _ env: EnvironmentName) -> Self {
+    public static func keyExists(_ name: KeyName, _ env: EnvironmentName) -> Self {
         .init(.conflict, "key '\(name)' already exists in environment '\(env)'; use `keyctl update` to change it")
     }
 
-    static func secretAlreadyRegistered(owner name: String, env: String) -> Self {
+    public static func secretAlreadyRegistered(owner name: String, env: String) -> Self {
         .init(.conflict, "this secret is already registered as key '\(name)' in environment '\(env)'")
     }
 }

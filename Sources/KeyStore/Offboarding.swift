@@ -15,6 +15,11 @@ public struct Offboarding: Sendable, Equatable {
     public struct FlaggedKey: Sendable, Equatable {
         public var key: KeyReference
         public var source: AccessSource
+
+        public init(key: KeyReference, source: AccessSource) {
+            self.key = key
+            self.source = source
+        }
     }
 
     public var principal: Principal
@@ -24,4 +29,11 @@ public struct Offboarding: Sendable, Equatable {
     /// Every key the principal could read, ordered by environment then name; `report` flags each
     /// `offboarding` until it is rotated.
     public var flagged: [FlaggedKey]
+
+    public init(principal: Principal, at: Date, revoked: [AccessGrant], flagged: [FlaggedKey]) {
+        self.principal = principal
+        self.at = at
+        self.revoked = revoked
+        self.flagged = flagged
+    }
 }

@@ -44,7 +44,7 @@ public struct Principal: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// For values read back from the registry, which were checked when written.
-    init(stored rawValue: String) {
+    public init(stored rawValue: String) {
         self.rawValue = rawValue
         self.kind = Self.prefixedKind(Array(rawValue.utf8)) ?? .person
     }

@@ -3,13 +3,15 @@ import Foundation
 /// Lowercase random (version 4) UUID strings, as `UUID().uuidString.lowercased()` gives, drawn from
 /// the system's CSPRNG 256 at a time: `import` makes one per key, and a million of them one by one
 /// cost more than the rest of the row.
-struct RandomUUIDs {
+public struct RandomUUIDs {
     private static let batch = 256
     private var bytes = [UInt8](repeating: 0, count: 16 * batch)
     private var used = batch
 
+    public init() {}
+
     /// The next UUID, such as `1b4e28ba-2fa1-41d2-883f-0016d3cca427`.
-    mutating func next() -> String {
+    public mutating func next() -> String {
         if used == Self.batch {
             var generator = SystemRandomNumberGenerator()
             bytes.withUnsafeMutableBytes { buffer in

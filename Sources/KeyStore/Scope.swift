@@ -9,7 +9,8 @@ public struct Scope: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    init(stored rawValue: String) { self.rawValue = rawValue }
+    /// A value read back from the registry, which only ever stores checked values.
+    public init(stored rawValue: String) { self.rawValue = rawValue }
 
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -91,7 +92,7 @@ public struct ScopeSet: Hashable, Sendable, CustomStringConvertible {
 
     /// For the stored form read back from the registry, which was checked when written.
     /// Kept as text: `report` reads millions of these and rarely needs them split.
-    init(stored list: String) {
+    public init(stored list: String) {
         description = list
     }
 

@@ -1,0 +1,78 @@
+import Foundation
+import KeyStore
+import PostgresNIO
+
+extension KeyRecord {
+    /// The columns `init(postgresRow:)` reads, in order; `k` is `keys`, `v` the current version,
+    /// and the last column the key's latest offboarding.
+    static let postgresSelection = """
+        k.name, k.env, k.scopes, k.owner, k.description, k.labels, k.status, k.created_at, k.rotated_at,
+        k.max_age_seconds, k.compromised_at, k.compromise_reason, k.last_verified_at, k.last_verify_ok,
+        v.fingerprint, v.hint, (SELECT max(o.at) FROM offboardings o WHERE o.key_id = k.id)
+        """
+
+    /// `FROM` clause joining each key with its current version, if any.
+    static let postgresSource = "keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.stage = 'current'"
+
+    /// Decodes a row selected with `postgresSelection`, checking each value as keyctl wrote it.
+    /// Throws `registryUnreadable` naming the key when a column holds what keyctl never writes.
+    init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
+        func key() -> String {
+            "key '\((try? row.decode(String.self, column: 0, of: "")) ?? "?")' (\((try? row.decode(String.self, column: 1, of: "")) ?? "?"))"
+        }
+        let date = Date.init(postgresEpochSeconds:)
+        self.init(
+            name: try row.decode(column: 0, of: key(), as: KeyName.init(_:)),
+            env: try row.decode(column: 1, of: key(), as: EnvironmentName.init(_:)),
+            scopes: ScopeSet(stored: try row.decode(column: 2, of: key())),
+            owner: try row.decode(column: 3, of: key()),
+            description: try row.decode(column: 4, of: key()),
+            labels: try row.decode(column: 5, of: key(), as: LabelsColumn.decode),
+            status: try row.decode(column: 6, of: key(), as: KeyStatus.init(rawValue:)),
+            createdAt: try row.decode(column: 7, of: key(), as: date),
+            rotatedAt: try row.decodeIfPresent(column: 8, of: key(), as: date),
+            maxAge: try row.decodeIfPresent(column: 9, of: key(), as: TimeSpan.init(postgresSeconds:)),
+            compromisedAt: try row.decodeIfPresent(column: 10, of: key(), as: date),
+            compromiseReason: try row.decode(column: 11, of: key()),
+            lastVerifiedAt: try row.decodeIfPresent(column: 12, of: key(), as: date),
+            lastVerifyOK: try row.decodeIfPresent(column: 13, of: key(), as: { (stored: Int64) in stored != 0 }),
+            fingerprint: try row.decodeIfPresent(column: 14, of: key(), as: Fingerprint.init(_:)),
+            hint: try row.decode(column: 15, of: key()),
+            offboardedAt: try row.decodeIfPresent(column: 16, of: key(), as: date))
+    }
+}
+
+extension KeyVersion {
+    /// The columns `init(postgresRow:)` reads, in order, from `key_versions v`.
+    static let postgresSelection = "v.id, v.fingerprint, v.hint, v.issuer_ref, v.stage, v.created_at, v.revoked_at"
+
+    /// Decodes a row selected with `postgresSelection`; throws `registryUnreadable` naming the version.
+    init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
+        func version() -> String { "key version \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        let date = Date.init(postgresEpochSeconds:)
+        self.init(
+            id: try row.decode(column: 0, of: version()),
+            fingerprint: try row.decode(column: 1, of: version(), as: Fingerprint.init(_:)),
+            hint: try row.decode(column: 2, of: version()), issuerRef: try row.decode(column: 3, of: version()),
+            stage: try row.decode(column: 4, of: version(), as: VersionStage.init(rawValue:)),
+            createdAt: try row.decode(column: 5, of: version(), as: date),
+            revokedAt: try row.decodeIfPresent(column: 6, of: version(), as: date))
+    }
+}
+
+/// Labels are stored as a JSON object with sorted keys, byte for byte as the SQLite store writes
+/// them, so that `keyctl migrate` copies them verbatim.
+enum LabelsColumn {
+    static func encode(_ labels: [String: String]) -> String {
+        guard !labels.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// The labels of a stored object; nil when `json` is not an object of strings.
+    static func decode(_ json: String) -> [String: String]? {
+        if json == "{}" { return [:] }
+        return try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+    }
+}

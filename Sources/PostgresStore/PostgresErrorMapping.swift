@@ -1,0 +1,82 @@
+import KeyStore
+import PostgresNIO
+
+/// Turns PostgresNIO's errors into `KeyStoreError`s with a message an operator can act on.
+/// SQL text, bound values and passwords never reach the message: only the registry's display
+/// name (its URL without password), the user name and the server's error code.
+enum PostgresErrorMapping {
+    static func map(_ error: any Error, displayName: String, username: String) -> KeyStoreError {
+        if let error = error as? KeyStoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            guard let cause = error.closureError ?? error.commitError ?? error.beginError else {
+                return KeyStoreError(.failed, "registry error in \(displayName): a transaction failed")
+            }
+            return map(cause, displayName: displayName, username: username)
+        }
+        if let error = error as? PostgresDecodingError {
+            return KeyStoreError(
+                .registryUnreadable,
+                "the registry in \(displayName) is damaged: column \(error.columnName) holds a value keyctl never writes; correct it or restore a backup")
+        }
+        guard let error = error as? PSQLError else {
+            if error is CancellationError { return KeyStoreError(.failed, "the registry command in \(displayName) was cancelled") }
+            return unreachable(displayName)
+        }
+        switch error.code {
+        case .server:
+            return server(error.serverInfo?[.sqlState] ?? "", error, displayName: displayName, username: username)
+        case .authMechanismRequiresPassword:
+            return KeyStoreError(
+                .unavailable,
+                "the server of \(displayName) asks a password for user \(username); give it in the URL, PGPASSWORD or ~/.pgpass")
+        case .unsupportedAuthMechanism, .saslError:
+            return KeyStoreError(.unavailable, "authentication failed for user \(username) at \(displayName)")
+        case .sslUnsupported:
+            return KeyStoreError(
+                .unavailable, "the server of \(displayName) does not offer TLS, which the URL's sslmode requires")
+        case .serverClosedConnection, .uncleanShutdown:
+            return dropped(displayName)
+        default:
+            return unreachable(displayName)
+        }
+    }
+
+    private static func server(
+        _ state: String, _ error: PSQLError, displayName: String, username: String
+    ) -> KeyStoreError {
+        switch state {
+        case "40001", "40P01", "55P03", "57014", "53300":
+            // serialization failure, deadlock, lock timeout, statement timeout, too many connections
+            return KeyStoreError(.busy, "the registry in \(displayName) is busy (another keyctl holds it); try again shortly")
+        case "28P01", "28000":
+            return KeyStoreError(.unavailable, "authentication failed for user \(username) at \(displayName)")
+        case "3D000":
+            return KeyStoreError(
+                .registryMissing, "the database of \(displayName) does not exist; create it, then run `keyctl init`")
+        case "57P01", "57P02", "57P03":
+            return dropped(displayName)
+        case "23505":
+            let constraint = error.serverInfo?[.constraintName].map { " (\($0))" } ?? ""
+            return KeyStoreError(.conflict, "the change conflicts with what the registry in \(displayName) holds\(constraint); nothing was changed")
+        case "42501":
+            return KeyStoreError(
+                .failed,
+                "permission denied in \(displayName) for user \(username): grant the keyctl role its privileges (see docs/postgresql.md)")
+        case "53100":
+            return KeyStoreError(.failed, "cannot write the registry in \(displayName): the server's disk is full (nothing was changed)")
+        default:
+            if state.hasPrefix("08") { return dropped(displayName) }
+            return KeyStoreError(.failed, "registry error in \(displayName): SQLSTATE \(state.isEmpty ? "unknown" : state)")
+        }
+    }
+
+    private static func unreachable(_ displayName: String) -> KeyStoreError {
+        KeyStoreError(
+            .unavailable, "cannot reach the registry at \(displayName): check that the server runs and accepts connections (nothing was changed)")
+    }
+
+    private static func dropped(_ displayName: String) -> KeyStoreError {
+        KeyStoreError(
+            .unavailable, "the connection to the registry at \(displayName) dropped; the command's transaction rolled back (nothing was changed): try again")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import KeyStore
+import PostgresNIO
+
+/// The shared registry: a PostgreSQL database that operators, cron hosts and CI runners on several
+/// machines use at once, with the behaviour of `SQLiteKeyRegistry`.
+///
+/// Every change runs in one transaction together with its audit event. Write transactions are
+/// serialised by one transaction-level advisory lock (safe behind a pooler in transaction mode),
+/// taken before anything is read, so that concurrent writers never fork the audit chain and every
+/// check-then-write sees the rows committed before it. Reads that walk many rows (`report`,
+/// `list`, `audit`) run in one read-only REPEATABLE READ snapshot and stream their rows.
+///
+/// Timestamps are stamped from the injected `WallClock`. A rotation lease is compared with
+/// `leaseClock` when one is given (tests bind their manual clock), otherwise with the database's
+/// clock, so that hosts with skewed clocks agree on when a lease expires.
+public final class PostgresKeyRegistry: Sendable {
+    /// What `create` did to the database.
+    public enum Preparation: Sendable, Equatable {
+        case created
+        /// Schema migrations applied to an existing registry, by identifier.
+        case migrated([String])
+        case upToDate
+    }
+
+    /// The database's URL without its password, used in every message.
+    public let displayName: String
+    let client: PostgresClient
+    let clock: any WallClock
+    /// The clock a rotation lease is compared with; nil: the database's clock.
+    let leaseClock: (any WallClock)?
+    let username: String
+    /// How long a writer waits for another one to finish before `busy`.
+    let busyTimeout: TimeInterval
+    private let runTask: Task<Void, Never>
+
+    private init(
+        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock,
+        leaseClock: (any WallClock)?, busyTimeout: TimeInterval
+    ) {
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        self.displayName = displayName
+        self.clock = clock
+        self.leaseClock = leaseClock
+        self.username = configuration.username
+        self.busyTimeout = busyTimeout
+        self.runTask = Task { await client.run() }
+    }
+
+    /// Creates the registry's tables in the database, or migrates them to this binary's schema,
+    /// under a transaction-level lock so that several processes migrating at once are safe.
+    /// Idempotent. `busyTimeout` is in seconds, from 0 to `maximumBusyTimeout` (else `invalidInput`).
+    ///
+    /// Throws `schemaMismatch` when the database was migrated by a newer keyctl (it is not
+    /// touched), `unavailable` when the server cannot be reached or refuses the credentials.
+    public static func create(
+        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock = SystemClock(),
+        leaseClock: (any WallClock)? = nil, busyTimeout: TimeInterval = 5
+    ) async throws(KeyStoreError) -> (PostgresKeyRegistry, Preparation) {
+        try checkBusyTimeout(busyTimeout)
+        let registry = PostgresKeyRegistry(
+            configuration: configuration, displayName: displayName, clock: clock, leaseClock: leaseClock,
+            busyTimeout: busyTimeout)
+        do {
+            let now = clock.now()
+            let outcome = try await registry.perform { connection in
+                try await PostgresMigrator.migrate(connection, at: now, displayName: displayName)
+            }
+            if outcome.before.isEmpty { return (registry, .created) }
+            return (registry, outcome.applied.isEmpty ? .upToDate : .migrated(outcome.applied))
+        } catch {
+            await registry.close()
+            throw error
+        }
+    }
+
+    /// Opens a registry that is at this binary's schema; arguments as for `create`.
+    ///
+    /// Throws `registryMissing` when the database holds no registry (run `keyctl init`),
+    /// `schemaMismatch` when it needs `keyctl init` or was migrated by a newer keyctl,
+    /// `unavailable` when the server cannot be reached.
+    public static func open(
+        configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock = SystemClock(),
+        leaseClock: (any WallClock)? = nil, busyTimeout: TimeInterval = 5
+    ) async throws(KeyStoreError) -> PostgresKeyRegistry {
+        try checkBusyTimeout(busyTimeout)
+        let registry = PostgresKeyRegistry(
+            configuration: configuration, displayName: displayName, clock: clock, leaseClock: leaseClock,
+            busyTimeout: busyTimeout)
+        do {
+            try await registry.perform { connection in
+                try await PostgresMigrator.refuseUnlessCurrent(connection, displayName: displayName)
+            }
+            return registry
+        } catch {
+            await registry.close()
+            throw error
+        }
+    }
+
+    /// Closes the registry's connections. Every call after it fails with `unavailable`.
+    public func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.
+    public static let maximumBusyTimeout: TimeInterval = 3_600
+
+    private static func checkBusyTimeout(_ busyTimeout: TimeInterval) throws(KeyStoreError) {
+        guard (0...maximumBusyTimeout).contains(busyTimeout) else {
+            throw KeyStoreError(.invalidInput, "the busy timeout must be from 0 to \(Int(maximumBusyTimeout)) seconds")
+        }
+    }
+}
