@@ -31,6 +31,12 @@ extension RegistryTransfer {
                         try await writer.insert(batch, into: table)
                         count += Int64(batch.count)
                     }
+                    let held = try await source.rowCount(of: table)
+                    if count != held {
+                        throw KeyStoreError(
+                            .failed,
+                            "reading \(names.source) gave \(count) rows of \(table.name), it holds \(held); nothing was copied to \(names.target)")
+                    }
                     rows.append((table, count))
                 }
                 if let fault = sourceChain.fault {

@@ -13,11 +13,11 @@ public protocol RegistryTransfer: Sendable {
 
     /// Runs `body` with one consistent read of the whole registry: what other processes commit
     /// meanwhile is not seen. The store is not changed.
-    func readForTransfer<T>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T
+    func readForTransfer<T: Sendable>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T
 
     /// Runs `body` in one write transaction that also keeps other writers out: it commits when
     /// `body` returns and rolls back when it throws, so a transfer is written whole or not at all.
-    func writeForTransfer<T>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T
+    func writeForTransfer<T: Sendable>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T
 }
 
 /// Reads the registry's rows inside `readForTransfer` or `writeForTransfer`.
@@ -27,7 +27,7 @@ public protocol RegistryTransferReader {
 
     /// Calls `body` with the rows of `table`, in batches of at most `RegistryTransferTable.batchSize`
     /// rows, each row's values in `table.columns` order. Rows come in the store's insertion order
-    /// where it keeps one (SQLite), else in primary key order; `audit_events` always by `seq`.
+    /// where it keeps one (SQLite), else in `table.creationOrder`; `audit_events` by `seq` in both.
     /// Only one batch is held at a time.
     func forEachBatch(of table: RegistryTransferTable, _ body: ([[RegistryTransferValue]]) async throws -> Void) async throws
 }

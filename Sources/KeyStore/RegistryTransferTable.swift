@@ -1,5 +1,5 @@
 /// One table of the registry as `keyctl migrate` copies it: its name, its columns in schema order
-/// and its primary key.
+/// and the order its rows were created in.
 ///
 /// Every store keeps these tables with these columns (the PostgreSQL schema mirrors SQLite's
 /// column for column), so a transfer is a copy of rows. `all` is the one list of them.
@@ -7,8 +7,11 @@ public struct RegistryTransferTable: Sendable, Hashable, CustomStringConvertible
     public let name: String
     /// The columns, in the order of the values of each transferred row.
     public let columns: [String]
-    /// The columns of the primary key: a store that has no row order of its own reads in this order.
-    public let primaryKey: [String]
+    /// The columns that order the rows as they were created, as closely as the table records it (a
+    /// time, then the primary key): a store with no insertion order of its own (PostgreSQL) reads in
+    /// this order, so that a copy into SQLite breaks ties of its queries as the original did. Never
+    /// NULL, and unique together.
+    public let creationOrder: [String]
 
     public var description: String { name }
 
@@ -21,12 +24,12 @@ public struct RegistryTransferTable: Sendable, Hashable, CustomStringConvertible
             "id", "name", "env", "scopes", "owner", "description", "labels", "status", "created_at", "rotated_at",
             "max_age_seconds", "compromised_at", "compromise_reason", "last_verified_at", "last_verify_ok",
         ],
-        primaryKey: ["id"])
+        creationOrder: ["created_at", "id"])
 
     public static let keyVersions = RegistryTransferTable(
         name: "key_versions",
         columns: ["id", "key_id", "fingerprint", "hint", "issuer_ref", "stage", "created_at", "revoked_at", "sha1"],
-        primaryKey: ["id"])
+        creationOrder: ["created_at", "id"])
 
     public static let rotations = RegistryTransferTable(
         name: "rotations",
@@ -37,28 +40,28 @@ public struct RegistryTransferTable: Sendable, Hashable, CustomStringConvertible
             "finished_at", "prior_rotated_at", "prior_status", "prior_compromised_at", "prior_compromise_reason",
             "owner_host", "owner_pid", "owner_start", "owner_epoch", "lease_until", "revocation",
         ],
-        primaryKey: ["id"])
+        creationOrder: ["started_at", "id"])
 
     public static let rotationSnapshots = RegistryTransferTable(
-        name: "rotation_snapshots", columns: ["rotation_id", "target_index", "sealed_value"], primaryKey: ["rotation_id", "target_index"])
+        name: "rotation_snapshots", columns: ["rotation_id", "target_index", "sealed_value"], creationOrder: ["rotation_id", "target_index"])
 
     public static let rotationSteps = RegistryTransferTable(
         name: "rotation_steps",
         columns: ["rotation_id", "seq", "step", "target", "phase", "at", "detail"],
-        primaryKey: ["rotation_id", "seq"])
+        creationOrder: ["at", "rotation_id", "seq"])
 
     public static let accessGrants = RegistryTransferTable(
         name: "access_grants",
         columns: ["id", "key_id", "principal", "granted_at", "granted_by", "reason", "revoked_at", "revoked_by", "revoke_reason"],
-        primaryKey: ["id"])
+        creationOrder: ["granted_at", "id"])
 
     public static let offboardings = RegistryTransferTable(
-        name: "offboardings", columns: ["id", "key_id", "principal", "at", "reason", "actor", "source"], primaryKey: ["id"])
+        name: "offboardings", columns: ["id", "key_id", "principal", "at", "reason", "actor", "source"], creationOrder: ["at", "id"])
 
     public static let auditEvents = RegistryTransferTable(
         name: "audit_events",
         columns: ["seq", "id", "at", "actor", "action", "key_name", "key_env", "details", "prev_hash", "hash"],
-        primaryKey: ["seq"])
+        creationOrder: ["seq"])
 
     /// Every table of the registry, in dependency order: a table comes after those it references.
     public static let all: [RegistryTransferTable] = [

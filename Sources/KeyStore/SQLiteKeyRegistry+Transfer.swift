@@ -17,13 +17,13 @@ extension SQLiteKeyRegistry: RegistryTransfer {
         }
     }
 
-    public func readForTransfer<T>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T {
+    public func readForTransfer<T: Sendable>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T {
         let transfer = try SQLiteTransferConnection(registry: self, readonly: true)
         // The snapshot starts at the first read, not at BEGIN: read at once so that it is now.
         return try await transfer.inTransaction("BEGIN DEFERRED; SELECT count(*) FROM sqlite_master") { try await body(transfer) }
     }
 
-    public func writeForTransfer<T>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T {
+    public func writeForTransfer<T: Sendable>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T {
         let transfer = try SQLiteTransferConnection(registry: self, readonly: false)
         return try await transfer.inTransaction("BEGIN IMMEDIATE") { try await body(transfer) }
     }

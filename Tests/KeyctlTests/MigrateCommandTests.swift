@@ -206,11 +206,11 @@ private final class BatchRecorder: RegistryTransfer {
 
     func transferSchemaVersion() async throws -> Int { try await store.transferSchemaVersion() }
 
-    func readForTransfer<T>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T {
+    func readForTransfer<T: Sendable>(_ body: (any RegistryTransferReader) async throws -> T) async throws -> T {
         try await store.readForTransfer { try await body(Recording(inner: $0, recorder: self)) }
     }
 
-    func writeForTransfer<T>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T {
+    func writeForTransfer<T: Sendable>(_ body: (any RegistryTransferWriter) async throws -> T) async throws -> T {
         try await store.writeForTransfer { try await body(Recording(inner: $0, recorder: self)) }
     }
 
