@@ -38,8 +38,3 @@ public protocol RegistryTransferWriter: RegistryTransferReader {
     /// Throws (and the whole transfer rolls back) when a row breaks a constraint.
     func insert(_ rows: [[RegistryTransferValue]], into table: RegistryTransferTable) async throws
 }
-
-extension RegistryTransferTable {
-    /// The most rows a transfer reads or writes at once.
-    public static let batchSize = 500
-}

@@ -18,6 +18,9 @@ public struct RegistryTransferTable: Sendable, Hashable, CustomStringConvertible
     /// The schema version whose layout `all` describes: a store must be at it to take part in a transfer.
     public static let schemaVersion = 6
 
+    /// The most rows a transfer reads or writes at once.
+    public static let batchSize = 500
+
     public static let keys = RegistryTransferTable(
         name: "keys",
         columns: [
