@@ -130,4 +130,30 @@ import Testing
         #expect(error?.category == .conflict && error?.message.contains("\(database.displayName) is not empty") == true)
         #expect(try database.rows("SELECT count(*) FROM audit_events") == before)
     }
+
+    @Test func tablesLargerThanABatchArePagedWholeThroughPostgres() async throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock("2026-11-29T12:00:00Z")
+        let (source, _) = try SQLiteKeyRegistry.create(at: folder.file("source.db"), clock: clock)
+        // Every key created in the same second: pages break the tie on the id.
+        let count = RegistryTransferTable.batchSize * 2 + 1
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [folder.file("source.db"), """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+            INSERT INTO keys (id, name, env, scopes, created_at) SELECT lower(hex(randomblob(8))), 'key-' || i, 'prod', '*', 1764000000 FROM n;
+            """]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let database = try PostgresTestDatabase(prefix: "migrate_test")
+        let (postgres, _) = try await PostgresKeyRegistry.create(
+            configuration: database.configuration, displayName: database.displayName, clock: clock)
+        _ = try await source.copyRegistry(to: postgres, names: ("source.db", database.displayName), actor: "tester", clock: clock)
+        let (back, _) = try SQLiteKeyRegistry.create(at: folder.file("back.db"), clock: clock)
+        let summary = try await postgres.copyRegistry(to: back, names: (database.displayName, "back.db"), actor: "tester", clock: clock)
+        let original = try await rows(of: source), returned = try await rows(of: back)
+        await postgres.close()
+        #expect(summary.rows.first { $0.table == .keys }?.count == Int64(count))
+        #expect(Set(returned[.keys]!.map { "\($0)" }) == Set(original[.keys]!.map { "\($0)" }))
+    }
 }
