@@ -27,7 +27,9 @@ public protocol RegistryTransferReader {
 
     /// Calls `body` with the rows of `table`, in batches of at most `RegistryTransferTable.batchSize`
     /// rows, each row's values in `table.columns` order. Rows come in the store's insertion order
-    /// where it keeps one (SQLite), else in `table.creationOrder`; `audit_events` by `seq` in both.
+    /// where it keeps one (SQLite's rowid, PostgreSQL's `rowid` column), else in
+    /// `table.creationOrder`, so that a copy keeps the order in which the registry's queries break
+    /// ties between rows stamped in the same second; `audit_events` always by `seq`.
     /// Only one batch is held at a time.
     func forEachBatch(of table: RegistryTransferTable, _ body: ([[RegistryTransferValue]]) async throws -> Void) async throws
 }

@@ -8,9 +8,8 @@ public struct RegistryTransferTable: Sendable, Hashable, CustomStringConvertible
     /// The columns, in the order of the values of each transferred row.
     public let columns: [String]
     /// The columns that order the rows as they were created, as closely as the table records it (a
-    /// time, then the primary key): a store with no insertion order of its own (PostgreSQL) reads in
-    /// this order, so that a copy into SQLite breaks ties of its queries as the original did. Never
-    /// NULL, and unique together.
+    /// time, then the primary key): a store that keeps no insertion order for the table reads in
+    /// this order. Never NULL, and unique together.
     public let creationOrder: [String]
 
     public var description: String { name }

@@ -4,8 +4,15 @@ import PostgresNIO
 
 /// `keyctl migrate` on a PostgreSQL registry: a transfer reads in one REPEATABLE READ snapshot and
 /// writes in one write transaction holding the write lock (so no keyctl writes meanwhile), paging
-/// through each table by `creationOrder`, one batch per query.
+/// through each table one batch per query.
+///
+/// The tables that end with a `rowid` identity column (standing for SQLite's rowid, which orders
+/// their rows stamped in the same second) are read in its order, and their rows inserted without
+/// it, in the order they come: the identity numbers them anew in the same order, as SQLite does.
 extension PostgresKeyRegistry: RegistryTransfer {
+    /// The tables with a `rowid` identity column (see Migrations/postgres/0001_registry.sql).
+    static let tablesWithRowid: Set<RegistryTransferTable> = [.keyVersions, .rotations, .accessGrants]
+
     /// The SQLite schema version each PostgreSQL migration brings the registry to: the PostgreSQL
     /// schema mirrors SQLite's, and a transfer needs both at the same version.
     static let mirroredSchemaVersions = ["0001_registry": 6]
@@ -39,25 +46,30 @@ private struct PostgresTransferConnection: RegistryTransferWriter {
         try await connection.first(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table.name)"))?[0].decode(Int64.self) ?? 0
     }
 
-    /// Pages by `table.creationOrder`: each batch is one query for the rows after the last one read.
+    /// Pages by `rowid` where the table has one, else by `table.creationOrder`: each batch is one
+    /// query for the rows after the last one read (the order columns are selected after the
+    /// table's, to page on).
     func forEachBatch(of table: RegistryTransferTable, _ body: ([[RegistryTransferValue]]) async throws -> Void) async throws {
-        let order = table.creationOrder.joined(separator: ", ")
-        let orderIndexes = table.creationOrder.map { column in table.columns.firstIndex(of: column)! }
+        let order = PostgresKeyRegistry.tablesWithRowid.contains(table) ? ["rowid"] : table.creationOrder
+        let selection = (table.columns + order).joined(separator: ", ")
         var last: [RegistryTransferValue]?
         while true {
-            var query = PostgresQuery(unsafeSQL: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name)")
+            var query = PostgresQuery(unsafeSQL: "SELECT \(selection) FROM \(table.name)")
             if let last {
-                let placeholders = orderIndexes.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-                query.sql += " WHERE (\(order)) > (\(placeholders))"
-                for index in orderIndexes { try Self.bind(last[index], to: &query.binds) }
+                let placeholders = order.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+                query.sql += " WHERE (\(order.joined(separator: ", "))) > (\(placeholders))"
+                for value in last { try Self.bind(value, to: &query.binds) }
             }
-            query.sql += " ORDER BY \(order) LIMIT \(RegistryTransferTable.batchSize)"
+            query.sql += " ORDER BY \(order.joined(separator: ", ")) LIMIT \(RegistryTransferTable.batchSize)"
             var batch: [[RegistryTransferValue]] = []
-            for try await row in try await connection.run(query) { batch.append(try row.map(value)) }
-            guard let final = batch.last else { return }
+            for try await row in try await connection.run(query) {
+                let values = try row.map(value)
+                batch.append(Array(values.prefix(table.columns.count)))
+                last = Array(values.suffix(order.count))
+            }
+            guard !batch.isEmpty else { return }
             try await body(batch)
             if batch.count < RegistryTransferTable.batchSize { return }
-            last = final
         }
     }
 

@@ -173,6 +173,7 @@ import Testing
         for table in RegistryTransferTable.all {
             let columns = try sqlite(cli.registryPath, "SELECT name FROM pragma_table_info('\(table.name)') ORDER BY cid")
             #expect(columns.split(separator: "\n").map(String.init) == table.columns, "\(table)")
+            #expect(!table.creationOrder.isEmpty && Set(table.creationOrder).isSubset(of: table.columns), "\(table)")
         }
         let registry = try SQLiteKeyRegistry.open(at: cli.registryPath)
         #expect(try await registry.transferSchemaVersion() == RegistryTransferTable.schemaVersion)

@@ -1,7 +1,7 @@
 import Foundation
 import KeyStore
 import KeyctlTestSupport
-import PostgresStore
+@testable import PostgresStore
 import Testing
 
 /// `keyctl migrate` through PostgreSQL: a SQLite registry copied to PostgreSQL and back reads
@@ -9,8 +9,7 @@ import Testing
 @Suite struct PostgresTransferTests {
     /// A SQLite registry built by the keyctl binary: keys, a finished rotation, a rotation failed at
     /// deploy (in flight, holding its sealed secret), grants, an offboarding, a compromise and the
-    /// audit events of all of it. Rotations start a second apart so that no two rows that
-    /// commands order by time tie.
+    /// audit events of all of it, most of it stamped within the same second.
     private func sqliteRegistry(in folder: TemporaryFolder) throws -> [String: String] {
         let config = folder.write("keyctl.toml", """
             [rotation]
@@ -47,9 +46,7 @@ import Testing
             try keyctl("add", name, "--env", "prod", "--scopes", "orders:write", "--secret-stdin", stdin: "sk_\(name)_seed_0123456789")
         }
         try keyctl("add", "ledger", "--env", "staging", "--scopes", "*", "--owner", "team:money", "--label", "tier=1")
-        sleep(1)
         try keyctl("rotate", "checkout", "--env", "prod", "--yes")
-        sleep(1)
         try keyctl("rotate", "search", "--env", "prod", "--yes", code: 1)
         try keyctl("access", "grant", "checkout", "--env", "prod", "--to", "alice@example.com", "--reason", "on call")
         try keyctl("access", "grant", "billing", "--env", "prod", "--to", "bob@example.com")
@@ -89,12 +86,15 @@ import Testing
         await postgres.close()
         #expect(there.rows.map(\.count) == RegistryTransferTable.all.map { Int64(original[$0]!.count) })
         #expect(there.rows.first { $0.table == .keys }?.count == 4 && (original[.rotations]?.count ?? 0) == 2)
-        // (Rows created in the same second may come back in another order: PostgreSQL keeps no
-        // insertion order. The commands below show that no output depends on it.)
+        // Tables whose rows commands order by rowid among those stamped in the same second keep
+        // their order through PostgreSQL's rowid; the others may come back in another order.
         func sorted(_ rows: [[RegistryTransferValue]]?) -> [String] { (rows ?? []).map { "\($0)" }.sorted() }
         for table in RegistryTransferTable.all where table != .auditEvents {
             #expect(sorted(returned[table]) == sorted(original[table]), "\(table)")
             #expect(sorted(inPostgres[table]) == sorted(original[table]), "\(table)")
+        }
+        for table in PostgresKeyRegistry.tablesWithRowid {
+            #expect(returned[table]! == original[table]! && inPostgres[table]! == original[table]!, "\(table)")
         }
         let events = original[.auditEvents]!
         #expect(Array(inPostgres[.auditEvents]!.prefix(events.count)) == events)
@@ -135,13 +135,16 @@ import Testing
         let folder = TemporaryFolder()
         let clock = ManualClock("2026-11-29T12:00:00Z")
         let (source, _) = try SQLiteKeyRegistry.create(at: folder.file("source.db"), clock: clock)
-        // Every key created in the same second: pages break the tie on the id.
+        // Every key and version created in the same second: pages of keys break the tie on the
+        // id, pages of versions follow PostgreSQL's rowid.
         let count = RegistryTransferTable.batchSize * 2 + 1
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         sqlite.arguments = [folder.file("source.db"), """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
             INSERT INTO keys (id, name, env, scopes, created_at) SELECT lower(hex(randomblob(8))), 'key-' || i, 'prod', '*', 1764000000 FROM n;
+            INSERT INTO key_versions (id, key_id, fingerprint, hint, stage, created_at)
+            SELECT lower(hex(randomblob(8))), id, 'sha256:' || id, '…' || substr(id, -4), 'current', 1764000000 FROM keys;
             """]
         try sqlite.run()
         sqlite.waitUntilExit()
@@ -155,5 +158,24 @@ import Testing
         await postgres.close()
         #expect(summary.rows.first { $0.table == .keys }?.count == Int64(count))
         #expect(Set(returned[.keys]!.map { "\($0)" }) == Set(original[.keys]!.map { "\($0)" }))
+        #expect(returned[.keyVersions]! == original[.keyVersions]! && original[.keyVersions]!.count == count)
+    }
+
+    @Test func thePostgresSchemaHasTheTransferredTablesColumnForColumn() async throws {
+        let database = try PostgresTestDatabase(prefix: "migrate_test")
+        let (postgres, _) = try await PostgresKeyRegistry.create(
+            configuration: database.configuration, displayName: database.displayName, clock: ManualClock("2026-11-29T12:00:00Z"))
+        let version = try await postgres.transferSchemaVersion()
+        await postgres.close()
+        #expect(version == RegistryTransferTable.schemaVersion)
+        let tables = try database.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name != 'keyctl_schema_migrations' ORDER BY table_name")
+        #expect(tables.map { $0[0] ?? "" } == RegistryTransferTable.all.map(\.name).sorted())
+        for table in RegistryTransferTable.all {
+            let columns = try database.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '\(table.name)' ORDER BY ordinal_position")
+            let rowid = PostgresKeyRegistry.tablesWithRowid.contains(table) ? ["rowid"] : []
+            #expect(columns.map { $0[0] ?? "" } == table.columns + rowid, "\(table)")
+        }
     }
 }
