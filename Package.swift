@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["PostgresStore", "SQLiteStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "PostgresConnectionTests",

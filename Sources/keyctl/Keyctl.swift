@@ -13,7 +13,7 @@ struct Keyctl: AsyncParsableCommand {
         subcommands: [
             Init.self, Add.self, Import.self, List.self, Show.self, Update.self, Retire.self, Report.self,
             Compromise.self, Identify.self, Audit.self, Rotate.self, Rotations.self, Verify.self, Webhook.self,
-            Scan.self, Access.self, Offboard.self, DoctorCommand.self,
+            Scan.self, Access.self, Offboard.self, DoctorCommand.self, Migrate.self,
         ])
 
     static func main() async {
