@@ -317,7 +317,7 @@ extension PostgresKeyRegistry: RotationLedger {
     public func snapshots(rotationID: String) async throws -> [Int: [UInt8]?] {
         try await read { connection in
             var result: [Int: [UInt8]?] = [:]
-            for try await row in try await connection.rows(
+            for try await row in try await connection.stream(
                 "SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = \(rotationID)")
             {
                 let row = row.makeRandomAccess()

@@ -62,7 +62,7 @@ private struct PostgresTransferConnection: RegistryTransferWriter {
             }
             query.sql += " ORDER BY \(order.joined(separator: ", ")) LIMIT \(RegistryTransferTable.batchSize)"
             var batch: [[RegistryTransferValue]] = []
-            for try await row in try await connection.rows(query) {
+            for try await row in try await connection.stream(query) {
                 let values = try row.map(value)
                 batch.append(Array(values.prefix(table.columns.count)))
                 last = Array(values.suffix(order.count))
