@@ -50,12 +50,37 @@ extension PostgresConnection {
     /// a lock timeout only arrives through the sequence, so it is read to the end here, and the
     /// next statement never runs in a transaction the server has already aborted.
     func run(_ query: PostgresQuery) async throws {
-        for try await _ in try await self.query(query, logger: logger) {}
+        for try await _ in try await rows(query) {}
     }
 
     /// Runs `query` and streams its rows; the caller reads the sequence to its end.
+    ///
+    /// Every statement keyctl sends goes through here, raced against the connection's close.
+    /// PostgresNIO's `query` writes the statement to its channel without a write promise, then
+    /// waits on a promise only its channel handler fulfils. Once a connection has dropped, NIO
+    /// takes that handler out of the channel, and a statement written after that (the ROLLBACK
+    /// after a failed statement, the next statement of a transaction, a lease renewal) is
+    /// discarded with nothing to fail its promise: `query` would never return. So the statement
+    /// is sent from a task of its own, and whichever comes first answers: the server, or the
+    /// connection's `closeFuture` (`PostgresConnectionDropped`, that is `unavailable`). A task
+    /// whose statement was lost is left waiting, harmlessly, until the process exits.
     func rows(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        try await self.query(query, logger: logger)
+        guard !isClosed else { throw PostgresConnectionDropped() }
+        // A Void promise: the closeFuture keeps its callback, which must not keep the rows alive.
+        let answered = eventLoop.makePromise(of: Void.self)
+        closeFuture.whenComplete { _ in answered.fail(PostgresConnectionDropped()) }
+        let sent = Task { [logger] in
+            do {
+                let rows = try await self.query(query, logger: logger)
+                answered.succeed(())
+                return rows
+            } catch {
+                answered.fail(error)
+                throw error
+            }
+        }
+        try await answered.futureResult.get()
+        return try await sent.value
     }
 
     /// The first row of `query` (which selects at most one), or nil.
