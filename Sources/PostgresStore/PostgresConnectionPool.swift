@@ -46,21 +46,8 @@ actor PostgresConnectionPool {
             if !connection.isClosed { return connection }
         }
         opened += 1
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: opened, logger: Self.logger)
-        do {
-            try await connection.run(Self.idleTransactionLimit)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        return connection
+        return try await PostgresConnection.connect(configuration: configuration, id: opened, logger: Self.logger)
     }
-
-    /// keyctl never waits inside a transaction (adapters are called between transactions), so a
-    /// session idle in one is a process that froze mid-write: a paused VM, a stopped process. The
-    /// server ends it after 10 seconds, releasing the write lock it holds, instead of leaving every
-    /// other writer of the team's registry busy until that process wakes up.
-    static let idleTransactionLimit: PostgresQuery = "SET idle_in_transaction_session_timeout = '10s'"
 
     private func giveBack(_ connection: PostgresConnection) async {
         if isClosed || connection.isClosed {

@@ -7,13 +7,13 @@ import PostgresNIO
 enum PostgresErrorMapping {
     static func map(_ error: any Error, displayName: String, username: String) -> KeyStoreError {
         if let error = error as? KeyStoreError { return error }
+        if error is PostgresConnectionDropped { return dropped(displayName) }
         if let error = error as? PostgresTransactionError {
             guard let cause = error.closureError ?? error.commitError ?? error.beginError else {
                 return KeyStoreError(.failed, "registry error in \(displayName): a transaction failed")
             }
             return map(cause, displayName: displayName, username: username)
         }
-        if error is ConnectionDropped { return dropped(displayName) }
         if let error = error as? PostgresDecodingError {
             return KeyStoreError(
                 .registryUnreadable,
@@ -92,3 +92,7 @@ enum PostgresErrorMapping {
             .unavailable, "the connection to the registry at \(displayName) dropped; the command's transaction rolled back (nothing was changed): try again")
     }
 }
+
+/// A statement that could not complete because its connection closed: the server or the network
+/// went away before it answered (see `PostgresConnection.rows`).
+struct PostgresConnectionDropped: Error {}

@@ -8,6 +8,13 @@ extension PostgresKeyRegistry {
     /// read by one is never the head another is appending to.
     static let writeLock: Int64 = 0x6B65_7963_746C_0002
 
+    /// keyctl never waits for anything outside the database inside a write transaction (adapters
+    /// are called between transactions), so a session idle inside one is a process that froze
+    /// mid-write: a paused VM, a stopped process. The server ends it after this long, releasing the
+    /// write lock, instead of leaving every other writer of the team's registry busy until that
+    /// process wakes up.
+    static let frozenWriterLimit = "30s"
+
     /// Runs `work` on one connection of the pool, turning every error into a `KeyStoreError`.
     func perform<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws(KeyStoreError) -> T {
         do {
@@ -25,8 +32,10 @@ extension PostgresKeyRegistry {
         let timeout = "\(Int64((busyTimeout * 1000).rounded()))ms"
         return try await perform { connection in
             try await connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED") {
-                // lock_timeout 0 would wait forever: a zero busy timeout waits 1 ms.
-                try await connection.run(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(timeout == "0ms" ? "1ms" : timeout)'"))
+                // lock_timeout 0 would wait forever: a zero busy timeout waits 1 ms. Both settings
+                // last this transaction only (a pooler in transaction mode shares sessions).
+                try await connection.run(
+                    "SELECT set_config('lock_timeout', \(timeout == "0ms" ? "1ms" : timeout), true), set_config('idle_in_transaction_session_timeout', \(Self.frozenWriterLimit), true)")
                 try await connection.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
                 return try await work(connection, now)
             }
@@ -53,10 +62,33 @@ extension PostgresConnection {
 
     /// The rows of `query` as the server sends them. Read it to its end: an error raised while the
     /// statement runs arrives in the sequence.
+    ///
+    /// Every statement keyctl sends goes through here, raced against the connection's close.
+    /// PostgresNIO's `query` writes the statement to its channel without a write promise, then
+    /// waits on a promise only its channel handler fulfils. Once a connection has dropped, NIO
+    /// takes that handler out of the channel, and a statement written after that (the ROLLBACK
+    /// after a failed statement, the next statement of a transaction, a lease renewal) is
+    /// discarded with nothing to fail its promise: `query` would never return. So the statement
+    /// is sent from a task of its own, and whichever comes first answers: the server, or the
+    /// connection's `closeFuture` (`PostgresConnectionDropped`, that is `unavailable`). A task
+    /// whose statement was lost is left waiting, harmlessly, until the process exits.
     func stream(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        // A query sent on a connection the server ended would wait forever for its answer.
-        guard !isClosed else { throw ConnectionDropped() }
-        return try await self.query(query, logger: logger)
+        guard !isClosed else { throw PostgresConnectionDropped() }
+        // A Void promise: the closeFuture keeps its callback, which must not keep the rows alive.
+        let answered = eventLoop.makePromise(of: Void.self)
+        closeFuture.whenComplete { _ in answered.fail(PostgresConnectionDropped()) }
+        let sent = Task { [logger] in
+            do {
+                let rows = try await self.query(query, logger: logger)
+                answered.succeed(())
+                return rows
+            } catch {
+                answered.fail(error)
+                throw error
+            }
+        }
+        try await answered.futureResult.get()
+        return try await sent.value
     }
 
     /// The first row of `query` (which selects at most one), or nil.
@@ -87,7 +119,3 @@ extension PostgresConnection {
         }
     }
 }
-
-/// The server ended the connection (it was killed, or the server restarted) before a statement
-/// could be sent on it: the transaction in flight rolled back.
-struct ConnectionDropped: Error {}

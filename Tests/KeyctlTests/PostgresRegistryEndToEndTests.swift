@@ -87,7 +87,7 @@ struct PostgresRegistryEndToEndTests {
         world.folder.write("release", "")  // the owner's deploy hook returns while the owner sleeps
 
         var aborted = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--abort"], environment: environment, host: "machine-b")
-        let deadline = Date().addingTimeInterval(25)  // the lease, or the server's 10 s limit on a session paused mid-write
+        let deadline = Date().addingTimeInterval(45)  // the lease, or the server's 30 s limit on a writer paused mid-transaction
         while aborted.code == 75, Date() < deadline {
             usleep(500_000)
             aborted = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--abort"], environment: environment, host: "machine-b")
