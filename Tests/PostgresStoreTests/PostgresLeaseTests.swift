@@ -179,8 +179,9 @@ import Testing
                 begun.id, for: FakeProcessTable.process(200, on: "host-b"), deadOwnerEpoch: nil, lease: lease, actor: "b")
             if claimed == nil { try await Task.sleep(for: .milliseconds(200)) }
         }
+        let waited = Date().timeIntervalSince(renewedAt)
         await registry.close()
         #expect(claimed?.ownerEpoch == 2)
-        #expect(Date().timeIntervalSince(renewedAt) < 2.5)
+        #expect(waited < 3, "claimed after \(waited) s")
     }
 }
