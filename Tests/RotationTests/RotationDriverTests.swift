@@ -160,6 +160,7 @@ struct RotationDriverTests {
         let scenario = try await RotationScenario(store)
         let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 60)))
         let newSecret = try #require(scenario.targets[0].value)
+        #expect(try scenario.storeHolds("****cdef"), "the check reads what the store keeps")
         #expect(try scenario.storeHolds(newSecret) == false)
         #expect(try scenario.storeHolds(scenario.original) == false)
         #expect(waiting.sealedSecret != nil)
