@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "keyctl", targets: ["keyctl"]),
         .library(name: "KeyStore", targets: ["KeyStore"]),
+        .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -21,7 +22,12 @@ let package = Package(
     targets: [
         .target(
             name: "KeyStore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "SQLiteStore",
             dependencies: [
+                "KeyStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -62,12 +68,16 @@ let package = Package(
             name: "KeyctlConfig",
             dependencies: ["KeyStore", "Rotation", "Adapters", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "RotationCoordination", dependencies: ["KeyStore", "Rotation", "KeyctlConfig"]),
         .target(name: "Doctor", dependencies: ["KeyStore", "KeyctlConfig", "Adapters", "Exposure"]),
         .executableTarget(
             name: "keyctl",
             dependencies: [
                 "KeyStore",
+                "SQLiteStore",
+                "PostgresStore",
                 "KeyctlConfig",
+                "RotationCoordination",
                 "Rotation",
                 "Adapters",
                 "Exposure",
@@ -84,7 +94,7 @@ let package = Package(
         .target(
             name: "KeyctlTestSupport",
             dependencies: [
-                "KeyStore", "PostgresStore", "Rotation", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "KeyStore", "SQLiteStore", "PostgresStore", "Rotation", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -93,12 +103,16 @@ let package = Package(
             dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
+            name: "PostgresConnectionTests",
+            dependencies: ["PostgresStore", "KeyStore", "KeyctlTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
             name: "KeyStoreTests",
-            dependencies: ["KeyStore", "KeyctlConfig", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SQLiteStore", "KeyStore", "KeyctlConfig", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "RotationTests",
-            dependencies: ["Rotation", "Adapters", "KeyStore", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SQLiteStore", "Rotation", "Adapters", "KeyStore", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AdapterTests",
@@ -108,10 +122,10 @@ let package = Package(
             name: "ExposureTests",
             dependencies: ["Exposure", "KeyStore", "KeyctlTestSupport"]
         ),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Adapters", "KeyStore", "KeyctlConfig", "Exposure", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DoctorTests", dependencies: ["SQLiteStore", "Doctor", "Adapters", "KeyStore", "KeyctlConfig", "Exposure", "KeyctlTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KeyctlTests",
-            dependencies: ["keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
+            dependencies: ["SQLiteStore", "keyctl", "KeyStore", "KeyctlConfig", "KeyctlTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -122,7 +136,7 @@ let package = Package(
 // Without it, as in `swift build` and `swift test`, the package is exactly the one above.
 if Context.environment["KEYCTL_FUZZ"] == "1" {
     let sanitizers = "-sanitize=" + (Context.environment["KEYCTL_FUZZ_SANITIZERS"] ?? "fuzzer,address")
-    for target in package.targets where ["KeyStore", "Adapters", "KeyctlConfig", "Exposure"].contains(target.name) {
+    for target in package.targets where ["KeyStore", "SQLiteStore", "Adapters", "KeyctlConfig", "Exposure"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags([sanitizers])]
     }
     package.targets.append(

@@ -12,6 +12,12 @@ extension Doctor {
     func registryFile() -> DoctorCheck {
         let check = Self.registryFileCheck
         let path = subject.registryPath
+        if RegistryLocation.isPostgres(path) {
+            if case .failure(let problem) = subject.registry {
+                return check.fail("\(problem)", fix: "check the server and the URL (docs/postgresql.md), or run `keyctl init`")
+            }
+            return check.pass("the registry is on a PostgreSQL server (\(path)): no local file to check")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else {
             let reason = String(cString: strerror(errno))

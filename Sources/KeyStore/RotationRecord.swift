@@ -123,3 +123,8 @@ public struct RotationPlan: Sendable, Equatable {
         self.emergency = emergency
     }
 }
+
+extension RotationRecord {
+    /// Once the old credential's deletion may have started, rolling back is no longer possible.
+    public var isPastPointOfNoReturn: Bool { [.delete, .confirm, .done].contains(resumeState) }
+}

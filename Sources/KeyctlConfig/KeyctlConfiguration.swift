@@ -17,6 +17,9 @@ public struct KeyctlConfiguration: Sendable, Equatable {
     public var targetReaders: [String: [Principal]] = [:]
     /// `readers` of `[keys.NAME]` and `[keys."NAME@ENV"]`, by the table's key (`NAME` or `NAME@ENV`).
     public var keyReaders: [String: [Principal]] = [:]
+    /// `[registry] url`: where the registry lives when neither `--db` nor `KEYCTL_DB` says (a
+    /// SQLite file path or a `postgres://` URL); nil means the default file.
+    public var registryURL: String?
     /// Where the custody key lives when `KEYCTL_MASTER_KEY` is not set; nil means the default.
     public var custodyKeyFile: String?
     /// `[policy] wildcard_allowed`: the keys (`name` in every environment, or `name@env`) that may
@@ -51,8 +54,22 @@ public struct KeyctlConfiguration: Sendable, Equatable {
         let root = try TOMLParser(file: file).parse(text)
         let reader = ConfigReader(file: file)
         try reader.allowOnly(
-            ["policy", "environments", "rotation", "issuers", "targets", "verifiers", "notifiers", "keys"], in: root, tableName: "the top level")
+            ["registry", "policy", "environments", "rotation", "issuers", "targets", "verifiers", "notifiers", "keys"], in: root,
+            tableName: "the top level")
         self.file = file
+        if let registry = root["registry"] {
+            let table = try reader.table(registry, tableName: "[registry]")
+            try reader.allowOnly(["url"], in: table, tableName: "[registry]")
+            if let url = table["url"] {
+                let location = try reader.string(url)
+                if RegistryLocation.carriesPassword(location) {
+                    throw ConfigError(
+                        file: file, line: url.line,
+                        problem: "[registry] url holds a password, and keyctl.toml never holds a secret: remove it and use PGPASSWORD or ~/.pgpass (see docs/postgresql.md)")
+                }
+                registryURL = location
+            }
+        }
         var defaultPolicy = RotationPolicy.standard
         if let policy = root["policy"] {
             let table = try reader.table(policy, tableName: "[policy]")

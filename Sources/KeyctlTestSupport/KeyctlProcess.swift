@@ -28,17 +28,23 @@ public enum KeyctlProcess {
     public static func fixture(_ name: String) -> String { packageRoot + "/Tests/Fixtures/" + name }
 
     /// Runs keyctl with exactly `environment` (plus PATH) and `stdin`, and waits for it.
-    public static func run(_ arguments: [String], environment: [String: String], stdin: String = "") throws -> Result {
-        let process = try start(arguments, environment: environment, stdin: stdin)
+    public static func run(_ arguments: [String], environment: [String: String], stdin: String = "", host: String? = nil) throws -> Result {
+        let process = try start(arguments, environment: environment, stdin: stdin, host: host)
         return process.wait()
     }
 
-    /// Starts keyctl without waiting.
-    public static func start(_ arguments: [String], environment: [String: String], stdin: String = "") throws -> Running {
+    /// Starts keyctl without waiting. With `host`, keyctl runs in a UTS namespace of its own under
+    /// that host name (`unshare --uts`): to this host's process table it is another machine.
+    public static func start(_ arguments: [String], environment: [String: String], stdin: String = "", host: String? = nil) throws -> Running {
         guard let binary else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build keyctl first: swift build"]) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        if let host {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["--uts", "sh", "-c", "hostname \"$0\" && exec \"$@\"", host, binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
         process.environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"].merging(environment) { $1 }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
@@ -64,7 +70,10 @@ public enum KeyctlProcess {
         public var pid: Int32 { process.processIdentifier }
 
         /// Kills the process with SIGKILL, as `kill -9` would.
-        public func kill() { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
+        public func kill() { signal(SIGKILL) }
+
+        /// Sends `number` to the process: SIGSTOP pauses it (a VM frozen, a laptop lid closed), SIGCONT wakes it.
+        public func signal(_ number: Int32) { _ = Foundation.kill(process.processIdentifier, number) }
 
         public func wait() -> Result {
             let errorData = LockedBox<Data>()

@@ -1,6 +1,7 @@
 import Foundation
 import KeyStore
 import PostgresStore
+import SQLiteStore
 
 /// Which store a shared store test runs against: `@Test(arguments: StoreKind.allCases)`.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {

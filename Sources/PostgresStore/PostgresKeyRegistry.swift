@@ -15,14 +15,6 @@ import PostgresNIO
 /// `leaseClock` when one is given (tests bind their manual clock), otherwise with the database's
 /// clock, so that hosts with skewed clocks agree on when a lease expires.
 public final class PostgresKeyRegistry: Sendable {
-    /// What `create` did to the database.
-    public enum Preparation: Sendable, Equatable {
-        case created
-        /// Schema migrations applied to an existing registry, by identifier.
-        case migrated([String])
-        case upToDate
-    }
-
     /// The database's URL without its password, used in every message.
     public let displayName: String
     let client: PostgresClient
@@ -57,7 +49,7 @@ public final class PostgresKeyRegistry: Sendable {
     public static func create(
         configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock = SystemClock(),
         leaseClock: (any WallClock)? = nil, busyTimeout: TimeInterval = 5
-    ) async throws(KeyStoreError) -> (PostgresKeyRegistry, Preparation) {
+    ) async throws(KeyStoreError) -> (PostgresKeyRegistry, RegistryPreparation) {
         try checkBusyTimeout(busyTimeout)
         let registry = PostgresKeyRegistry(
             configuration: configuration, displayName: displayName, clock: clock, leaseClock: leaseClock,
@@ -114,3 +106,5 @@ public final class PostgresKeyRegistry: Sendable {
         }
     }
 }
+
+extension PostgresKeyRegistry: RegistryStore {}

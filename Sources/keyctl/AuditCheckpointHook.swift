@@ -23,7 +23,7 @@ struct AuditCheckpointHook {
 
     /// Checkpoints when the head moved; returns the exit code to use.
     func finish(_ code: Int32) async -> Int32 {
-        guard let global, let registry = try? global.openRegistry(),
+        guard let global, let registry = try? await global.openRegistry(),
               let after = try? await registry.auditHead(), after != before, after.events > 0
         else { return code }
         let context = CommandContext.current

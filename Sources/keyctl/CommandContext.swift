@@ -16,6 +16,8 @@ struct CommandContext: Sendable {
     var clock: any WallClock
     var outputIsTerminal: Bool
     var inputIsTerminal: Bool
+    /// The registry this run opened (see `GlobalOptions.openRegistry`).
+    var registries = RegistrySession()
 
     @TaskLocal static var current = CommandContext.process
 

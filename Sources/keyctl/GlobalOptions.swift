@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import KeyStore
 import KeyctlConfig
+import SQLiteStore
 
 /// `--db`, `--config` and `--actor`, taken by every command.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Registry file (default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/registry.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Registry: a SQLite file or a postgres:// URL (default: $KEYCTL_DB, [registry] url in keyctl.toml, else $XDG_DATA_HOME/keyctl/registry.db).", valueName: "path-or-url"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Config file (default: $KEYCTL_CONFIG, ./keyctl.toml, $XDG_CONFIG_HOME/keyctl/keyctl.toml).", valueName: "path"))
@@ -16,18 +17,22 @@ struct GlobalOptions: ParsableArguments {
 
     private var context: CommandContext { CommandContext.current }
 
-    /// The registry file; a `postgres://` URL is refused until the PostgreSQL store exists.
-    func registryPath() throws -> String {
-        let location = RegistryLocation.resolve(explicit: db, environment: context.environment)
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw CommandFailure(.failed, "PostgreSQL registries are not supported by this keyctl yet; use a SQLite file path for --db or KEYCTL_DB")
+    /// Where the registry lives: `--db`, `KEYCTL_DB`, `[registry] url` in keyctl.toml, else the
+    /// default file. keyctl.toml is read only when neither of the first two says.
+    func registryLocation() throws -> String {
+        let fromOptions = RegistryLocation.resolve(explicit: db, environment: context.environment, configured: nil)
+        if (db ?? "").isEmpty, (context.environment["KEYCTL_DB"] ?? "").isEmpty {
+            return RegistryLocation.resolve(explicit: nil, environment: context.environment, configured: try loadConfiguration().registryURL)
         }
-        return location
+        return fromOptions
     }
 
-    /// Opens the existing registry; commands other than `init` never create one.
-    func openRegistry() throws -> SQLiteKeyRegistry {
-        try SQLiteKeyRegistry.open(at: registryPath(), clock: context.clock, busyTimeout: busyTimeout)
+    /// Opens the existing registry, once per command line; commands other than `init` never create one.
+    func openRegistry() async throws -> any RegistryStore {
+        let location = try registryLocation()
+        return try await context.registries.store(at: location) {
+            try await RegistryOpener(context: context, busyTimeout: busyTimeout).open(location)
+        }
     }
 
     /// Seconds to wait for another process holding the registry: `KEYCTL_BUSY_TIMEOUT`, else 5.

@@ -36,18 +36,25 @@ struct Keyctl: AsyncParsableCommand {
                 return reportParseError(error, arguments: arguments, context: context)
             }
             let checkpoint = await AuditCheckpointHook(command: command, context: context)
-            do {
-                if var asyncCommand = command as? AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    var command = command
-                    try command.run()
-                }
-                return await checkpoint.finish(ExitStatus.success)
-            } catch {
-                guard ExitStatus.known(error) != nil else { return await checkpoint.finish(reportParseError(error, arguments: arguments, context: context)) }
-                return await checkpoint.finish(report(error, context: context))
+            let code = await run(command, arguments: arguments, checkpoint: checkpoint, context: context)
+            await context.registries.close()
+            return code
+        }
+    }
+
+    /// Runs a parsed command; the checkpoint hook sees its outcome.
+    private static func run(_ command: any ParsableCommand, arguments: [String], checkpoint: AuditCheckpointHook, context: CommandContext) async -> Int32 {
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
             }
+            return await checkpoint.finish(ExitStatus.success)
+        } catch {
+            guard ExitStatus.known(error) != nil else { return await checkpoint.finish(reportParseError(error, arguments: arguments, context: context)) }
+            return await checkpoint.finish(report(error, context: context))
         }
     }
 

@@ -2,20 +2,35 @@ import Foundation
 import KeyStore
 import KeyctlConfig
 import Rotation
+import RotationCoordination
 
 extension GlobalOptions {
     /// The coordinator for rotation commands: registry, keyctl.toml's adapters, the custody key,
     /// fault injection from `KEYCTL_FAULT`, and progress lines through `observe`.
-    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) throws -> RotationCoordinator {
+    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) async throws -> RotationCoordinator {
         let context = CommandContext.current
         let configuration = try loadConfiguration()
         return RotationCoordinator(
-            store: try openRegistry(),
+            store: try await openRegistry(),
             setup: RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock),
             faults: try FaultInjection(environment: context.environment),
             retry: RetryPolicy(attempts: retryAttempts),
             actor: resolvedActor,
+            leaseDuration: try rotationLease,
             observe: observe)
+    }
+
+    /// How long this process's hold on a rotation lasts between renewals: `KEYCTL_ROTATION_LEASE`,
+    /// whole seconds from 3 to 3600, else 60. Another machine takes over a rotation whose owner died
+    /// this long after the owner's last renewal (on this machine, as soon as the owner is gone).
+    private var rotationLease: TimeSpan {
+        get throws {
+            guard let text = CommandContext.current.environment["KEYCTL_ROTATION_LEASE"] else { return RotationOwnership.defaultLease }
+            guard !text.contains("."), let seconds = ArgumentParsing.seconds(text, in: 3...3_600) else {
+                throw CommandFailure(.usage, "invalid KEYCTL_ROTATION_LEASE '\(text)': give whole seconds from 3 to 3600, such as 60")
+            }
+            return TimeSpan(seconds: Int64(seconds))
+        }
     }
 
     /// Attempts per adapter call: `KEYCTL_RETRIES`, else 4.

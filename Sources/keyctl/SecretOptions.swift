@@ -79,6 +79,14 @@ enum SecretArgumentGuard {
     private static let forbidden = ["--secret", "--password", "--token", "--api-key", "--key-value"]
 
     static func check(_ arguments: [String]) throws {
+        for argument in arguments {
+            let value = argument.hasPrefix("--") ? String(argument.split(separator: "=", maxSplits: 1).dropFirst().first ?? "") : argument
+            if RegistryLocation.carriesPassword(value) {
+                throw CommandFailure(
+                    .usage,
+                    "a database password in an argument shows in ps and shell history; put the URL in KEYCTL_DB, or give the password through PGPASSWORD or ~/.pgpass (see docs/postgresql.md)")
+            }
+        }
         for argument in arguments where argument.hasPrefix("--") {
             let flag = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
             if forbidden.contains(flag) {

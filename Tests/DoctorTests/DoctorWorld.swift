@@ -2,6 +2,7 @@ import Doctor
 import Exposure
 import Foundation
 import KeyStore
+import SQLiteStore
 import KeyctlConfig
 import KeyctlTestSupport
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import KeyStore
 import KeyctlTestSupport
+import SQLiteStore
 import Testing
 
 /// The anchor against someone who can write the registry but not the signing key.

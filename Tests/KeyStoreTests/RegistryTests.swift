@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KeyStore
+import SQLiteStore
 import KeyctlTestSupport
 import Testing
 

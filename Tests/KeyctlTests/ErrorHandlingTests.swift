@@ -37,6 +37,8 @@ struct ErrorHandlingTests {
         ["add", "checkout", "sk_live_in_argv_0123456789abcdef", "--env", "prod", "--scopes", "*"],
         ["identify", "sk_live_in_argv_0123456789abcdef"],
         ["add", "checkout", "--env", "prod", "--scopes", "*", "--token", "sk_live_in_argv_0123456789abcdef"],
+        ["list", "--db", "postgres://keyctl:sk_live_in_argv_0123456789abcdef@db.internal/keyctl"],
+        ["list", "--db=postgresql://keyctl:sk_live_in_argv_0123456789abcdef@[::1]:5432/keyctl?sslmode=require"],
     ])
     func aSecretGivenAsAnArgumentIsAUsageErrorThatDoesNotEchoIt(arguments: [String]) async throws {
         let cli = await CLIHarness.initialised()
@@ -63,6 +65,31 @@ struct ErrorHandlingTests {
         #expect(result.code == 1)
         #expect(result.stderr.contains("PostgreSQL"))
         #expect(!FileManager.default.fileExists(atPath: cli.folder.file("postgres:")))
+    }
+
+    @Test func theRegistryComesFromTheOptionThenTheEnvironmentThenKeyctlToml() async throws {
+        var cli = CLIHarness()
+        let configured = cli.folder.file("configured/registry.db"), explicit = cli.folder.file("explicit/registry.db")
+        try "[registry]\nurl = \"\(configured)\"\n".write(toFile: cli.folder.file("keyctl.toml"), atomically: true, encoding: .utf8)
+        #expect(await cli.run("init").code == 0)
+        #expect(FileManager.default.fileExists(atPath: cli.registryPath), "KEYCTL_DB wins over keyctl.toml")
+        #expect(await cli.run("init", "--db", explicit).code == 0)
+        #expect(FileManager.default.fileExists(atPath: explicit), "--db wins over KEYCTL_DB")
+        cli.environment["KEYCTL_DB"] = nil
+        #expect(!FileManager.default.fileExists(atPath: configured))
+        #expect(await cli.run("init").code == 0)
+        #expect(FileManager.default.fileExists(atPath: configured), "[registry] url is used when neither says")
+    }
+
+    @Test func aPasswordInKeyctlTomlsRegistryURLIsRefusedWithoutEchoingIt() async throws {
+        var cli = CLIHarness()
+        cli.environment["KEYCTL_DB"] = nil
+        try "[registry]\nurl = \"postgres://keyctl:hunter2-in-the-file@db.internal/keyctl\"\n"
+            .write(toFile: cli.folder.file("keyctl.toml"), atomically: true, encoding: .utf8)
+        let result = await cli.run("list")
+        #expect(result.code == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("keyctl.toml:2"))
+        #expect(!result.stderr.contains("hunter2"))
     }
 
     @Test func aCorruptRegistryIsBadInputAndLeftAlone() async throws {

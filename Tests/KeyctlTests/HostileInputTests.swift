@@ -1,5 +1,6 @@
 import Foundation
 import KeyStore
+import SQLiteStore
 import KeyctlTestSupport
 import Testing
 

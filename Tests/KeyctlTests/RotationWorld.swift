@@ -11,8 +11,11 @@ final class RotationWorld: @unchecked Sendable {
     let folder = TemporaryFolder()
     let provider: ProviderServer
     var everythingPrinted = ""
+    /// Where the registry lives: a file in the folder, or a PostgreSQL database's URL.
+    let registry: String
 
-    init(verifierURL: String? = nil) throws {
+    init(verifierURL: String? = nil, registry: String? = nil) throws {
+        self.registry = registry ?? folder.file("registry.db")
         provider = try ProviderServer()
         writeConfig(verifierURL: verifierURL ?? provider.url + "/check")
         _ = try keyctl("init")
@@ -64,7 +67,7 @@ final class RotationWorld: @unchecked Sendable {
 
     var environment: [String: String] {
         [
-            "KEYCTL_DB": folder.file("registry.db"), "KEYCTL_CONFIG": folder.file("keyctl.toml"), "KEYCTL_ACTOR": "e2e",
+            "KEYCTL_DB": registry, "KEYCTL_CONFIG": folder.file("keyctl.toml"), "KEYCTL_ACTOR": "e2e",
             "XDG_CONFIG_HOME": folder.file("config"), "HOME": folder.path, "PROVIDER_URL": provider.url, "KEYCTL_RETRIES": "2",
         ]
     }

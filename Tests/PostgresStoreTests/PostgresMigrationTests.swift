@@ -26,7 +26,7 @@ import Testing
     @Test func severalProcessesMigratingAtOnceApplyEachMigrationOnce() async throws {
         let database = try PostgresTestDatabase()
         let clock = ManualClock("2026-11-29T12:00:00Z")
-        let outcomes = try await withThrowingTaskGroup(of: PostgresKeyRegistry.Preparation.self) { group in
+        let outcomes = try await withThrowingTaskGroup(of: RegistryPreparation.self) { group in
             for _ in 0..<6 {
                 group.addTask {
                     let (registry, preparation) = try await PostgresKeyRegistry.create(

@@ -84,7 +84,7 @@ struct ListAccess: AsyncParsableCommand, RegistryCommand {
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let key = name.map { KeyReference($0, env!) }
         var entries = try await registry.accessGrants(matching: AccessFilter(key: key, principal: principal, includeRevoked: history))
             .map(AccessEntry.granted)

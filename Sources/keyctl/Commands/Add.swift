@@ -31,7 +31,7 @@ struct Add: AsyncParsableCommand, RegistryCommand {
         let context = CommandContext.current
         let configuration = try global.loadConfiguration()
         let secretValue = try secret.read()
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let draft = KeyDraft(
             name: name, env: env, scopes: fields.scopes!, owner: fields.owner, description: fields.description,
             labels: fields.labels, createdAt: created, rotatedAt: fields.rotated, maxAge: fields.maxAge, issuerRef: issuerRef)

@@ -26,7 +26,7 @@ struct AuditList: AsyncParsableCommand, RegistryCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let filter = AuditFilter(since: since, key: key.flatMap { name in env.map { (name, $0) } })
         switch format.resolved() {
         case .json, .prometheus:
@@ -69,7 +69,7 @@ struct AuditVerify: AsyncParsableCommand, RegistryCommand {
     func run() async throws {
         let context = CommandContext.current
         let out = context.standardOutput
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         var tampered = false
         switch try await registry.verifyAuditChain() {
         case .intact(let events, let headHash):
@@ -119,7 +119,7 @@ struct AuditWriteCheckpoint: AsyncParsableCommand, RegistryCommand {
         guard let anchor = AuditAnchor(settings) else {
             throw CommandFailure(.usage, "no checkpoint file: set KEYCTL_AUDIT_CHECKPOINTS or pass --checkpoints PATH")
         }
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         guard let key = try AuditSigningKey.load(environment: context.environment, keyFile: settings.signingKeyFile, create: true),
               let checkpoint = try await anchor.checkpoint(of: registry, key: key, at: context.clock.now(), onlyIfChanged: false)
         else { return }

@@ -34,7 +34,7 @@ struct Compromise: AsyncParsableCommand, RegistryCommand {
         let context = CommandContext.current
         let policies = try global.loadConfiguration().policies
         let leaked = try secret.read()
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let printer = KeyRecordPrinter(format: format.resolved(), policies: policies, asOf: context.clock.now())
         let marked: KeyRecord
         if let leaked {
@@ -47,7 +47,7 @@ struct Compromise: AsyncParsableCommand, RegistryCommand {
         }
         guard rotate else { return }
         let errors = context.standardError
-        let coordinator = try global.rotationCoordinator { record, step in errors.line(RotationProgress.line(record, step)) }
+        let coordinator = try await global.rotationCoordinator { record, step in errors.line(RotationProgress.line(record, step)) }
         let rotated = try await coordinator.rotate(marked.name, marked.env, grace: nil, emergency: true)
         let code = ExitStatus.code(for: rotated)
         if code != ExitStatus.success { throw ExitCode(code) }

@@ -19,11 +19,11 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let registryPath = try global.registryPath()
+        let registryPath = try RegistryOpener(context: context, busyTimeout: global.busyTimeout).displayName(of: global.registryLocation())
         let registry: Result<any DoctorRegistry, DoctorProblem>
         var scanner: RegistryTreeScanner?
         do {
-            let opened = try global.openRegistry()
+            let opened = try await global.openRegistry()
             registry = .success(opened)
             let prefixes = (try? global.loadConfiguration())?.localKeyPrefixes ?? []
             scanner = RegistryTreeScanner(

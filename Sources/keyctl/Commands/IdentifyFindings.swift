@@ -25,7 +25,7 @@ struct IdentifyFindings {
         }
         warnAboutPlaintext(report, path: path, errors: context.standardError)
         let configuration = try global.loadConfiguration()
-        let triage = LeakTriage(registry: try global.openRegistry())
+        let triage = LeakTriage(registry: try await global.openRegistry())
         let matches = try await triage.match(report.findings)
         var marked: [IdentifiedSecret] = []
         if let reason {

@@ -14,7 +14,7 @@ struct Import: AsyncParsableCommand, RegistryCommand {
     func run() async throws {
         // Streams the file into one transaction: a bad row rolls back every row before it.
         var reader = try ImportReader(path: file)
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let count = try await registry.importKeys(source: (file as NSString).lastPathComponent, actor: global.resolvedActor) {
             try reader.next()
         }

@@ -11,12 +11,13 @@ struct Init: AsyncParsableCommand, RegistryCommand {
 
     func run() async throws {
         let context = CommandContext.current
-        let path = try global.registryPath()
-        let (_, preparation) = try SQLiteKeyRegistry.create(at: path, clock: context.clock, busyTimeout: global.busyTimeout)
-        switch preparation {
-        case .created: context.standardOutput.line("created the registry at \(path)")
-        case .migrated(let applied): context.standardOutput.line("migrated the registry at \(path): applied \(applied.joined(separator: ", "))")
-        case .upToDate: context.standardOutput.line("the registry at \(path) is up to date")
+        let prepared = try await RegistryOpener(context: context, busyTimeout: global.busyTimeout).create(global.registryLocation())
+        await prepared.store.close()
+        let registry = prepared.displayName
+        switch prepared.outcome {
+        case .created: context.standardOutput.line("created the registry at \(registry)")
+        case .migrated(let applied): context.standardOutput.line("migrated the registry at \(registry): applied \(applied.joined(separator: ", "))")
+        case .upToDate: context.standardOutput.line("the registry at \(registry) is up to date")
         }
     }
 }

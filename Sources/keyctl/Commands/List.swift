@@ -14,7 +14,7 @@ struct List: AsyncParsableCommand, RegistryCommand {
     func run() async throws {
         let context = CommandContext.current
         let policies = try global.loadConfiguration().policies
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let asOf = context.clock.now()
         let filter = KeyFilter(env: env, status: status, owner: owner)
         switch format.resolved() {

@@ -37,8 +37,8 @@ struct Offboard: AsyncParsableCommand, RegistryCommand {
         let format = format.resolved()
         let configuration = try global.loadConfiguration()
         // Built before anything is written, so that a usage mistake (KEYCTL_FAULT) records nothing.
-        let coordinator = rotate ? try global.rotationCoordinator { _, _ in } : nil
-        let registry = try global.openRegistry()
+        let coordinator = rotate ? try await global.rotationCoordinator { _, _ in } : nil
+        let registry = try await global.openRegistry()
         let chosenAt = context.clock.now()
         let configured = try await configuration.keys(readableBy: principal, in: registry)
         let offboarding = try await registry.offboard(principal, reason: reason, configuredKeys: configured, actor: global.resolvedActor)

@@ -22,7 +22,7 @@ struct Report: AsyncParsableCommand, RegistryCommand {
     func run() async throws {
         let context = CommandContext.current
         let policies = try global.loadConfiguration().policies
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let asOf = self.asOf ?? context.clock.now()
         let format = self.format ?? (context.outputIsTerminal ? .table : .json)
         var renderer: any ReportRenderer = switch format {

@@ -3,6 +3,7 @@ import Foundation
 import KeyStore
 import KeyctlConfig
 import Rotation
+import RotationCoordination
 
 struct Rotate: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,7 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
         let output = context.standardOutput
         let errors = context.standardError
         let many = overdue || all
-        let coordinator = try global.rotationCoordinator { record, step in
+        let coordinator = try await global.rotationCoordinator { record, step in
             if !many { RotationProgress.print(record, step, output: output, errors: errors) }
         }
         if many {

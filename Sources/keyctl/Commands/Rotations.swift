@@ -57,7 +57,7 @@ struct RotationsFinish: AsyncParsableCommand, RegistryCommand {
         let context = CommandContext.current
         let output = context.standardOutput
         let errors = context.standardError
-        let coordinator = try global.rotationCoordinator { record, step in
+        let coordinator = try await global.rotationCoordinator { record, step in
             RotationProgress.print(record, step, output: output, errors: errors)
         }
         var worst = ExitStatus.success

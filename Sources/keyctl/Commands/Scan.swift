@@ -48,7 +48,7 @@ struct Scan: AsyncParsableCommand, RegistryCommand {
         let ruleSet = try rules.map { path in try scanning { () throws(ScanError) in try GitleaksRuleSet.load(path: resolve(path)) } }
         for warning in ruleSet?.warnings ?? [] { context.standardError.line("keyctl: warning: \(TerminalText.escaped(warning))") }
         let accepted = try baseline.map { path in try scanning { () throws(ScanError) in try ScanBaseline.load(path: resolve(path)) } }
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
 
         var scan = SecretScan(paths: paths, detectors: ScanDetectors(localPrefixes: localPrefixes, rules: ruleSet))
         scan.git = git

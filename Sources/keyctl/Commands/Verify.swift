@@ -17,7 +17,7 @@ struct Verify: AsyncParsableCommand, RegistryCommand {
     func run() async throws {
         let context = CommandContext.current
         let configuration = try global.loadConfiguration()
-        let registry = try global.openRegistry()
+        let registry = try await global.openRegistry()
         let setup = RotationSetup(configuration: configuration, environment: context.environment, clock: context.clock)
         let (target, verifier) = try setup.verification(for: name, in: env)
         let key = try await registry.keyDetail(name: name, env: env, recentEvents: 0).key

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import GRDB
 
 /// Appends events to the hash chain inside the caller's transaction, so that a change and its
@@ -39,7 +40,7 @@ extension AuditEvent {
     }
 }
 
-extension SQLiteKeyRegistry: AuditChainReader {
+extension SQLiteKeyRegistry {
     public func forEachAuditEvent(matching filter: AuditFilter, _ body: (AuditEvent) throws -> Void) async throws {
         var conditions: [String] = []
         var arguments: StatementArguments = []

@@ -1,7 +1,8 @@
 import Foundation
+import KeyStore
 import GRDB
 
-extension SQLiteKeyRegistry: AccessRegistry {
+extension SQLiteKeyRegistry {
     public func grantAccess(to principal: Principal, on key: KeyReference, reason: String?, actor: String) async throws -> AccessGrant {
         try write { db, now in
             let row = try keyRow(db, key)

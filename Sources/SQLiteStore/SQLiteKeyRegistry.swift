@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import GRDB
 
 /// The embedded registry: one SQLite file in WAL mode, shared safely by several processes
@@ -6,15 +7,7 @@ import GRDB
 ///
 /// The file is created 0600 inside a 0700 folder. Every change runs in one IMMEDIATE
 /// transaction together with its audit event.
-public final class SQLiteKeyRegistry: KeyRegistry {
-    /// What `create` did to the registry.
-    public enum Preparation: Sendable, Equatable {
-        case created
-        /// Schema migrations applied to an existing registry, by identifier.
-        case migrated([String])
-        case upToDate
-    }
-
+public final class SQLiteKeyRegistry: RegistryStore {
     public let path: String
     let database: DatabaseQueue
     let clock: any WallClock
@@ -33,7 +26,7 @@ public final class SQLiteKeyRegistry: KeyRegistry {
     /// existing zero-length file is never taken for a new registry).
     public static func create(
         at path: String, clock: any WallClock = SystemClock(), busyTimeout: TimeInterval = 5
-    ) throws(KeyStoreError) -> (SQLiteKeyRegistry, Preparation) {
+    ) throws(KeyStoreError) -> (SQLiteKeyRegistry, RegistryPreparation) {
         try checkBusyTimeout(busyTimeout)
         let existed = FileManager.default.fileExists(atPath: path)
         if existed { try RegistryFile.refuseIfEmpty(path: path) }
@@ -75,6 +68,11 @@ public final class SQLiteKeyRegistry: KeyRegistry {
             }
         }
         return registry
+    }
+
+    /// Closes the database connection. Safe to call when another process uses the registry.
+    public func close() async {
+        try? database.close()
     }
 
     /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.

@@ -1,3 +1,4 @@
+import KeyStore
 import GRDB
 
 /// Turns SQLite and GRDB errors into `KeyStoreError`s with a message an operator can act on.

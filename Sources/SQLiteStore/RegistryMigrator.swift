@@ -1,3 +1,4 @@
+import KeyStore
 import GRDB
 
 /// Applies the migrations embedded in the binary, each in its own transaction, recorded by

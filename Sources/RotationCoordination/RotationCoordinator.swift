@@ -1,5 +1,6 @@
 import Foundation
 import KeyStore
+import KeyctlConfig
 import Rotation
 
 /// Starts, resumes, aborts and finishes rotations as configured in keyctl.toml: what `keyctl

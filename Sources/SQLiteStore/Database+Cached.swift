@@ -1,3 +1,4 @@
+import KeyStore
 import GRDB
 
 extension Database {

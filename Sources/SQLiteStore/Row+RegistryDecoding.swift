@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import GRDB
 
 /// Failable decoding of rows read back from the registry.

@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 import GRDB
 
 extension SQLiteKeyRegistry {

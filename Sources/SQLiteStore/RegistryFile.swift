@@ -1,4 +1,5 @@
 import Foundation
+import KeyStore
 
 /// The registry file on disk: created 0600 inside a 0700 folder before SQLite opens it.
 enum RegistryFile {
