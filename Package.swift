@@ -38,6 +38,7 @@ let package = Package(
             dependencies: [
                 "KeyStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             plugins: ["EmbedMigrations"]
         ),

@@ -21,31 +21,46 @@ enum PostgresErrorMapping {
         guard let error = error as? PSQLError else {
             // NIO's own errors (a refused or reset socket) mean the server is out of reach; any
             // other error was thrown by the caller's closure, reported as SQLite's store does.
-            if String(reflecting: type(of: error)).hasPrefix("NIO") { return unreachable(displayName) }
+            let type = String(reflecting: type(of: error))
+            if type.hasPrefix("NIO") || type.contains("ConnectionPoolError") { return unreachable(displayName) }
             return KeyStoreError(.failed, "registry error: \(error)")
         }
         switch error.code {
         case .server:
-            return server(error.serverInfo?[.sqlState] ?? "", error, displayName: displayName, username: username)
-        case .authMechanismRequiresPassword:
+            return server(
+                error.serverInfo?[.sqlState] ?? "", constraint: error.serverInfo?[.constraintName], displayName: displayName,
+                username: username)
+        default:
+            return client(error.code.description, displayName: displayName, username: username)
+        }
+    }
+
+    /// Why opening a connection failed, as `ConnectionFailures` recorded it.
+    static func map(_ failure: ConnectionFailures.Failure, displayName: String, username: String) -> KeyStoreError {
+        if let state = failure.sqlState { return server(state, constraint: nil, displayName: displayName, username: username) }
+        return client(failure.code ?? "", displayName: displayName, username: username)
+    }
+
+    /// An error of the client's own (no SQLSTATE), by `PSQLError.Code`'s description.
+    private static func client(_ code: String, displayName: String, username: String) -> KeyStoreError {
+        switch code {
+        case PSQLError.Code.authMechanismRequiresPassword.description:
             return KeyStoreError(
                 .unavailable,
                 "the server of \(displayName) asks a password for user \(username); give it in the URL, PGPASSWORD or ~/.pgpass")
-        case .unsupportedAuthMechanism, .saslError:
+        case PSQLError.Code.unsupportedAuthMechanism.description, PSQLError.Code.saslError.description:
             return KeyStoreError(.unavailable, "authentication failed for user \(username) at \(displayName)")
-        case .sslUnsupported:
+        case PSQLError.Code.sslUnsupported.description:
             return KeyStoreError(
                 .unavailable, "the server of \(displayName) does not offer TLS, which the URL's sslmode requires")
-        case .serverClosedConnection, .uncleanShutdown:
+        case PSQLError.Code.serverClosedConnection.description, PSQLError.Code.uncleanShutdown.description:
             return dropped(displayName)
         default:
             return unreachable(displayName)
         }
     }
 
-    private static func server(
-        _ state: String, _ error: PSQLError, displayName: String, username: String
-    ) -> KeyStoreError {
+    private static func server(_ state: String, constraint: String?, displayName: String, username: String) -> KeyStoreError {
         switch state {
         case "40001", "40P01", "55P03", "57014", "53300":
             // serialization failure, deadlock, lock timeout, statement timeout, too many connections
@@ -58,8 +73,8 @@ enum PostgresErrorMapping {
         case "57P01", "57P02", "57P03":
             return dropped(displayName)
         case "23505":
-            let constraint = error.serverInfo?[.constraintName].map { " (\($0))" } ?? ""
-            return KeyStoreError(.conflict, "the change conflicts with what the registry in \(displayName) holds\(constraint); nothing was changed")
+            let named = constraint.map { " (\($0))" } ?? ""
+            return KeyStoreError(.conflict, "the change conflicts with what the registry in \(displayName) holds\(named); nothing was changed")
         case "42501":
             return KeyStoreError(
                 .failed,

@@ -25,13 +25,16 @@ public final class PostgresKeyRegistry: Sendable {
     /// How long a writer waits for another one to finish before `busy`.
     let busyTimeout: TimeInterval
     private let runTask: Task<Void, Never>
+    private let connectionFailures: ConnectionFailures
 
     private init(
         configuration: PostgresClient.Configuration, displayName: String, clock: any WallClock,
         leaseClock: (any WallClock)?, busyTimeout: TimeInterval
     ) {
-        let client = PostgresClient(configuration: configuration)
+        let connectionFailures = ConnectionFailures()
+        let client = PostgresClient(configuration: configuration, backgroundLogger: connectionFailures.logger)
         self.client = client
+        self.connectionFailures = connectionFailures
         self.displayName = displayName
         self.clock = clock
         self.leaseClock = leaseClock
@@ -55,6 +58,7 @@ public final class PostgresKeyRegistry: Sendable {
             configuration: configuration, displayName: displayName, clock: clock, leaseClock: leaseClock,
             busyTimeout: busyTimeout)
         do {
+            try await registry.connect()
             let now = clock.now()
             let outcome = try await registry.perform { connection in
                 try await PostgresMigrator.migrate(connection, at: now, displayName: displayName)
@@ -81,6 +85,7 @@ public final class PostgresKeyRegistry: Sendable {
             configuration: configuration, displayName: displayName, clock: clock, leaseClock: leaseClock,
             busyTimeout: busyTimeout)
         do {
+            try await registry.connect()
             try await registry.perform { connection in
                 try await PostgresMigrator.refuseUnlessCurrent(connection, displayName: displayName)
             }
@@ -95,6 +100,24 @@ public final class PostgresKeyRegistry: Sendable {
     public func close() async {
         runTask.cancel()
         await runTask.value
+    }
+
+    /// Opens a first connection, failing as soon as an attempt fails: `unavailable` saying why
+    /// (refused, authentication failed), where the pool alone would retry for a minute.
+    private func connect() async throws(KeyStoreError) {
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.client.withConnection { _ in } }
+                group.addTask {
+                    let failure = try await self.connectionFailures.next()
+                    throw PostgresErrorMapping.map(failure, displayName: self.displayName, username: self.username)
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            throw PostgresErrorMapping.map(error, displayName: displayName, username: username)
+        }
     }
 
     /// The longest busy timeout, in seconds, `create` and `open` accept: an hour.
