@@ -68,6 +68,7 @@ public func makeTestRegistry(_ store: StoreKind, now: String = "2026-11-29T12:00
         // A cast rather than a conversion: PostgresKeyRegistry conforms to RotationLedger in
         // PostgresKeyRegistry+Rotations.swift.
         guard let store = registry as? any RegistryStore else {
+            await registry.close()
             throw PostgresTestServerError("PostgresKeyRegistry does not implement RotationLedger, so it is not a RegistryStore")
         }
         return TestRegistry(store: .postgres, folder: TemporaryFolder(), registry: store, clock: clock, postgres: database)

@@ -13,6 +13,7 @@ enum PostgresErrorMapping {
             }
             return map(cause, displayName: displayName, username: username)
         }
+        if error is ConnectionDropped { return dropped(displayName) }
         if let error = error as? PostgresDecodingError {
             return KeyStoreError(
                 .registryUnreadable,

@@ -13,7 +13,7 @@ extension PostgresKeyRegistry: AuditChainReader {
         if !conditions.isEmpty { query.append(" WHERE " + conditions.joined(separator: " AND ")) }
         query.append(" ORDER BY seq")
         try await read { connection in
-            for try await row in try await connection.run(query.query) {
+            for try await row in try await connection.stream(query.query) {
                 try body(AuditEvent(postgresRow: row.makeRandomAccess()))
             }
         }
@@ -46,7 +46,7 @@ extension PostgresKeyRegistry: AuditChainReader {
         try await read { connection in
             var expectedSeq: Int64 = 1
             var previousHash = AuditEvent.genesisHash
-            for try await row in try await connection.run("SELECT \(unescaped: PostgresAuditLog.selection) FROM audit_events ORDER BY seq") {
+            for try await row in try await connection.stream("SELECT \(unescaped: PostgresAuditLog.selection) FROM audit_events ORDER BY seq") {
                 let event = try AuditEvent(postgresRow: row.makeRandomAccess())
                 if event.seq != expectedSeq {
                     return .broken(

@@ -82,7 +82,7 @@ extension PostgresKeyRegistry: KeyRegistry {
     /// decoded as they arrive, never all held at once.
     func streamKeys(_ query: SQLQuery, _ body: (KeyRecord) throws -> Void) async throws(KeyStoreError) {
         try await read { connection in
-            for try await row in try await connection.run(query.query) {
+            for try await row in try await connection.stream(query.query) {
                 try body(KeyRecord(postgresRow: row.makeRandomAccess()))
             }
         }

@@ -45,23 +45,31 @@ extension PostgresKeyRegistry {
 }
 
 extension PostgresConnection {
-    /// Runs `query`; its rows, if any, are read from the returned sequence (or dropped).
-    @discardableResult
-    func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        try await self.query(query, logger: logger)
+    /// Runs `query` to its end, dropping any row it returns. Its rows are read even so: an error
+    /// raised while the statement runs (a lock timeout) arrives after its first rows would.
+    func run(_ query: PostgresQuery) async throws {
+        for try await _ in try await stream(query) {}
+    }
+
+    /// The rows of `query` as the server sends them. Read it to its end: an error raised while the
+    /// statement runs arrives in the sequence.
+    func stream(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        // A query sent on a connection the server ended would wait forever for its answer.
+        guard !isClosed else { throw ConnectionDropped() }
+        return try await self.query(query, logger: logger)
     }
 
     /// The first row of `query` (which selects at most one), or nil.
     func first(_ query: PostgresQuery) async throws -> PostgresRandomAccessRow? {
         var found: PostgresRandomAccessRow?
-        for try await row in try await run(query) where found == nil { found = row.makeRandomAccess() }
+        for try await row in try await stream(query) where found == nil { found = row.makeRandomAccess() }
         return found
     }
 
     /// Every row of `query`: only for queries that select a few rows.
     func all(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         var rows: [PostgresRandomAccessRow] = []
-        for try await row in try await run(query) { rows.append(row.makeRandomAccess()) }
+        for try await row in try await stream(query) { rows.append(row.makeRandomAccess()) }
         return rows
     }
 
@@ -73,8 +81,13 @@ extension PostgresConnection {
             try await run("COMMIT")
             return value
         } catch {
-            _ = try? await run("ROLLBACK")
+            // Not read to its end: on a connection that dropped, the stream would never end.
+            if !isClosed { _ = try? await stream("ROLLBACK") }
             throw error
         }
     }
 }
+
+/// The server ended the connection (it was killed, or the server restarted) before a statement
+/// could be sent on it: the transaction in flight rolled back.
+struct ConnectionDropped: Error {}

@@ -43,7 +43,8 @@ import Testing
 
         let error = try await holder.withConnection { connection in
             _ = try await connection.query("BEGIN", logger: connection.logger)
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresKeyRegistry.writeLock))", logger: connection.logger)
+            for try await _ in try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresKeyRegistry.writeLock))", logger: connection.logger) {}
             let error = await #expect(throws: KeyStoreError.self) {
                 _ = try await registry.addKey(try draft("blocked"), secret: nil, actor: "cron")
             }
@@ -51,7 +52,7 @@ import Testing
             return error
         }
 
-        #expect(error?.category == .busy)
+        #expect(error?.category == .busy, "\(error?.message ?? "")")
         #expect(try database.count("keys") == 0)
         _ = try await registry.addKey(try draft("later"), secret: nil, actor: "cron")
         #expect(try database.count("keys") == 1)
