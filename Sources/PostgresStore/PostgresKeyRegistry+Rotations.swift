@@ -317,10 +317,7 @@ extension PostgresKeyRegistry: RotationLedger {
     public func snapshots(rotationID: String) async throws -> [Int: [UInt8]?] {
         try await read { connection in
             var result: [Int: [UInt8]?] = [:]
-            for try await row in try await connection.stream(
-                "SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = \(rotationID)")
-            {
-                let row = row.makeRandomAccess()
+            for row in try await connection.all("SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = \(rotationID)") {
                 let index = try row.decode(column: 0, of: "rotation \(rotationID)", as: { (index: Int64) in Int(exactly: index) })
                 result[index] = try row.decode(Data?.self, column: 1, of: "rotation \(rotationID)").map { Array($0) }
             }

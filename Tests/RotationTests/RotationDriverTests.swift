@@ -5,8 +5,8 @@ import Rotation
 import Testing
 
 struct RotationDriverTests {
-    @Test func aRotationReplacesTheSecretEverywhereWithoutDowntime() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aRotationReplacesTheSecretEverywhereWithoutDowntime(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let done = try await scenario.driver.run(try await scenario.begin())
         #expect(done.state == .done)
         #expect(done.revocation == .rejected)
@@ -18,8 +18,8 @@ struct RotationDriverTests {
         #expect(try await scenario.inFlight() == nil)
     }
 
-    @Test func theNewVersionIsRecordedWithItsSHA1() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func theNewVersionIsRecordedWithItsSHA1(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         _ = try await scenario.driver.run(try await scenario.begin())
         let newSecret = try Secret(reading: try #require(await scenario.provider.validSecrets.first))
         let found = try #require(try await scenario.test.registry.identify(sha1: newSecret.sha1))
@@ -27,8 +27,8 @@ struct RotationDriverTests {
         #expect(found.version.fingerprint == newSecret.fingerprint)
     }
 
-    @Test func theOldSecretStaysValidThroughGraceUntilFinished() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func theOldSecretStaysValidThroughGraceUntilFinished(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 3600)))
         #expect(waiting.state == .grace)
         #expect(await scenario.provider.accepts(scenario.original))
@@ -40,12 +40,13 @@ struct RotationDriverTests {
         #expect(try await scenario.expectRotated() == [])
     }
 
-    @Test(arguments: [
+    @Test(arguments: StoreKind.allCases, [
         ("create", RotationState.create), ("snapshot:app-env", .deploy), ("deploy:app-env", .deploy),
         ("snapshot:app-vault", .deploy), ("deploy:app-vault", .deploy), ("verify", .verify), ("delete", .delete),
     ])
-    func aStepThatFailsLeavesTheOldSecretWorkingAndResumeCompletes(operation: String, step: RotationState) async throws {
-        let scenario = try await RotationScenario()
+    func aStepThatFailsLeavesTheOldSecretWorkingAndResumeCompletes(store: StoreKind, failing: (String, RotationState)) async throws {
+        let (operation, step) = failing
+        let scenario = try await RotationScenario(store)
         await scenario.failures.fail(operation, times: 10)
         let error = await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
         #expect(error?.step == step)
@@ -61,9 +62,9 @@ struct RotationDriverTests {
         #expect(await scenario.provider.createCalls == 1 || operation == "create")
     }
 
-    @Test(arguments: ["create", "deploy:app-env", "deploy:app-vault", "verify"])
-    func abortPutsEverythingBack(operation: String) async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases, ["create", "deploy:app-env", "deploy:app-vault", "verify"])
+    func abortPutsEverythingBack(store: StoreKind, operation: String) async throws {
+        let scenario = try await RotationScenario(store)
         await scenario.failures.fail(operation, times: 10)
         await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
         await scenario.failures.clear()
@@ -74,34 +75,34 @@ struct RotationDriverTests {
         #expect(try await scenario.detail().versions.filter { $0.stage == .revoked }.count == (operation == "create" ? 0 : 1))
     }
 
-    @Test func abortIsRefusedOnceTheOldCredentialMayBeDeleted() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func abortIsRefusedOnceTheOldCredentialMayBeDeleted(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         await scenario.failures.fail("delete", times: 10)
         await #expect(throws: RotationFailure.self) { _ = try await scenario.driver.run(try await scenario.begin()) }
         await #expect(throws: RotationError.tooLateToAbort) { _ = try await scenario.driver.abort(try #require(try await scenario.inFlight())) }
     }
 
-    @Test func aSecondRotationOfTheSameKeyIsRefusedNamingTheFirst() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aSecondRotationOfTheSameKeyIsRefusedNamingTheFirst(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let first = try await scenario.begin()
         let error = await #expect(throws: KeyStoreError.self) { _ = try await scenario.begin() }
         #expect(error?.category == .busy)
         #expect(error?.message.contains(first.id) == true)
     }
 
-    @Test func retryableFailuresAreRetriedAndPersistentOnesAreUnavailable() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func retryableFailuresAreRetriedAndPersistentOnesAreUnavailable(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         await scenario.failures.fail("deploy:app-env", times: 1, kind: .retryable)
         #expect(try await scenario.driver.run(try await scenario.begin()).state == .done)
 
-        let second = try await RotationScenario()
+        let second = try await RotationScenario(store)
         await second.failures.fail("deploy:app-env", times: 5, kind: .retryable)
         let error = await #expect(throws: RotationFailure.self) { _ = try await second.driver.run(try await second.begin()) }
         #expect((error?.underlying as? AdapterError)?.kind == .unavailable)
     }
 
-    @Test func rotatingACompromisedKeyMakesItActiveAndRevokesTheExposedVersion() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func rotatingACompromisedKeyMakesItActiveAndRevokesTheExposedVersion(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         _ = try await scenario.test.registry.markCompromised(name: scenario.name, env: scenario.env, reason: "leak", actor: "ir")
         _ = try await scenario.driver.run(try await scenario.begin(emergency: true))
         let detail = try await scenario.detail()
@@ -109,8 +110,8 @@ struct RotationDriverTests {
         #expect(detail.versions.first { $0.hint == "****cdef" }?.stage == .revoked)
     }
 
-    @Test func anOldSecretStillAcceptedAfterDeleteIsReported() async throws {
-        var scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func anOldSecretStillAcceptedAfterDeleteIsReported(store: StoreKind) async throws {
+        var scenario = try await RotationScenario(store)
         scenario.issuer = IssuerThatCannotRevoke(inner: FakeIssuer(provider: scenario.provider, failures: scenario.failures))
         let done = try await scenario.driver.run(try await scenario.begin())
         #expect(done.revocation == .accepted)
@@ -118,8 +119,8 @@ struct RotationDriverTests {
         #expect(events.first?.details.contains("\"old_secret\":\"accepted\"") == true)
     }
 
-    @Test func anUnreachableVerifierAfterDeleteIsUnconfirmedNotStillAccepted() async throws {
-        var scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func anUnreachableVerifierAfterDeleteIsUnconfirmedNotStillAccepted(store: StoreKind) async throws {
+        var scenario = try await RotationScenario(store)
         scenario.verifier = VerifierUnreachableForOldSecret(inner: FakeVerifier(provider: scenario.provider, failures: scenario.failures), old: scenario.original)
         let done = try await scenario.driver.run(try await scenario.begin())
         #expect(done.state == .done)
@@ -145,8 +146,8 @@ struct RotationDriverTests {
         try FaultInjection(environment: ["KEYCTL_FAULT": "deploy.1.after"]).check(targets: 2, hasVerifier: false)
     }
 
-    @Test func aCreateRepeatedAfterACrashReturnsTheSameCredential() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aCreateRepeatedAfterACrashReturnsTheSameCredential(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin()
         // The issuer created the credential, then keyctl died before recording it.
         _ = try await scenario.issuer.create(
@@ -155,14 +156,13 @@ struct RotationDriverTests {
         #expect(try await scenario.expectRotated() == [])
     }
 
-    @Test func theRegistryNeverHoldsTheNewSecretInPlaintext() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func theRegistryNeverHoldsTheNewSecretInPlaintext(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let waiting = try await scenario.driver.run(try await scenario.begin(grace: TimeSpan(seconds: 60)))
         let newSecret = try #require(scenario.targets[0].value)
-        let bytes = (FileManager.default.contents(atPath: scenario.test.path) ?? Data())
-            + (FileManager.default.contents(atPath: scenario.test.path + "-wal") ?? Data())
-        #expect(bytes.range(of: Data(newSecret.utf8)) == nil)
-        #expect(bytes.range(of: Data(scenario.original.utf8)) == nil)
+        #expect(try scenario.storeHolds("****cdef"), "the check reads what the store keeps")
+        #expect(try scenario.storeHolds(newSecret) == false)
+        #expect(try scenario.storeHolds(scenario.original) == false)
         #expect(waiting.sealedSecret != nil)
     }
 }

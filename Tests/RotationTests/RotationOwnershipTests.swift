@@ -16,8 +16,8 @@ struct RotationOwnershipTests {
             ledger: scenario.test.registry, processes: FakeProcessTable(current, running: running), leaseDuration: TimeSpan(seconds: 60))
     }
 
-    @Test func anotherProcessCannotClaimARotationWhoseOwnerStillRunsOnThisHost() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func anotherProcessCannotClaimARotationWhoseOwnerStillRunsOnThisHost(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: owner)
         // Even once the lease has expired (the owner is paused, say), a running owner keeps it.
         scenario.test.clock.advance(by: TimeSpan(seconds: 3_600))
@@ -30,8 +30,8 @@ struct RotationOwnershipTests {
         #expect(try await scenario.inFlight()?.ownerEpoch == 1)
     }
 
-    @Test func anOwnerThatNoLongerRunsOnThisHostIsTakenOverAtOnce() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func anOwnerThatNoLongerRunsOnThisHostIsTakenOverAtOnce(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: owner)
         let claimed = try await ownership(scenario, as: second, running: []).claim(record, actor: "second")
         #expect(claimed.owner == second)
@@ -43,8 +43,8 @@ struct RotationOwnershipTests {
         #expect(try await scenario.expectRotated() == [])
     }
 
-    @Test func anOwnerOnAnotherHostIsTakenOverOnlyOnceItsLeaseHasExpired() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func anOwnerOnAnotherHostIsTakenOverOnlyOnceItsLeaseHasExpired(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: remote)
         let local = ownership(scenario, as: second, running: [])
         scenario.test.clock.advance(by: TimeSpan(seconds: 59))
@@ -53,8 +53,8 @@ struct RotationOwnershipTests {
         #expect(try await local.claim(record, actor: "second").owner == second)
     }
 
-    @Test func aRenewedLeaseKeepsTheRotationFromAnotherHost() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aRenewedLeaseKeepsTheRotationFromAnotherHost(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: remote)
         scenario.test.clock.advance(by: TimeSpan(seconds: 50))
         try await scenario.test.registry.renewLease(record.lease, for: TimeSpan(seconds: 60))
@@ -64,8 +64,8 @@ struct RotationOwnershipTests {
         }
     }
 
-    @Test func aPausedOwnerThatWakesUpAfterATakeoverCannotWrite() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aPausedOwnerThatWakesUpAfterATakeoverCannotWrite(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let stale = try await scenario.begin(owner: remote)
         scenario.test.clock.advance(by: TimeSpan(seconds: 61))
         let claimed = try await ownership(scenario, as: second, running: []).claim(stale, actor: "second")
@@ -88,8 +88,8 @@ struct RotationOwnershipTests {
         #expect(try await scenario.expectRotated() == [])
     }
 
-    @Test func aRotationItsOwnerLetGoCanBeClaimedByAnyProcess() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aRotationItsOwnerLetGoCanBeClaimedByAnyProcess(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: owner)
         let held = ownership(scenario, as: owner, running: [])
         _ = try await held.holding(record.lease) { 0 }
@@ -100,8 +100,8 @@ struct RotationOwnershipTests {
         #expect(claimed.owner == second)
     }
 
-    @Test func aSecondRotationOfTheKeyNamesTheOwnerAndAdvisesCheckingItFirst() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aSecondRotationOfTheKeyNamesTheOwnerAndAdvisesCheckingItFirst(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         _ = try await scenario.begin(owner: owner)
         let error = await #expect(throws: KeyStoreError.self) { try await scenario.begin(owner: second) }
         #expect(error?.category == .busy)
@@ -109,8 +109,8 @@ struct RotationOwnershipTests {
         #expect(error?.message.contains("Check that process first") == true)
     }
 
-    @Test func aBatchLeavesAloneAKeyThatAnotherRunRotatedAfterTheBatchChoseIt() async throws {
-        let scenario = try await RotationScenario()
+    @Test(arguments: StoreKind.allCases) func aBatchLeavesAloneAKeyThatAnotherRunRotatedAfterTheBatchChoseIt(store: StoreKind) async throws {
+        let scenario = try await RotationScenario(store)
         let chosenAt = scenario.test.clock.now()
         scenario.test.clock.advance(by: TimeSpan(seconds: 5))
         _ = try await scenario.driver.run(try await scenario.begin(owner: second))

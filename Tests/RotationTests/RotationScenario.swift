@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
+import GRDB
 import KeyStore
 import KeyctlTestSupport
 import Rotation
 
 /// A key `checkout` in `prod` whose secret lives at a fake provider and in two fake targets,
-/// rotated by the real driver against a real SQLite registry.
+/// rotated by the real driver against a real registry of either store.
 struct RotationScenario {
     let test: TestRegistry
     let provider = FakeProvider()
@@ -18,8 +19,8 @@ struct RotationScenario {
     var verifier: (any Verifier)?
     var issuer: any CredentialIssuer
 
-    init() async throws {
-        test = try makeTestRegistry()
+    init(_ store: StoreKind = .sqlite) async throws {
+        test = try await makeTestRegistry(store)
         original = "sk_fake_original_0123456789abcdef"
         let provider = self.provider, failures = self.failures
         _ = await provider.seed(original)
@@ -49,6 +50,29 @@ struct RotationScenario {
     func inFlight() async throws -> RotationRecord? { try await test.registry.rotationInFlight(name: name, env: env) }
 
     func detail() async throws -> KeyDetail { try await test.registry.keyDetail(name: name, env: env, recentEvents: 50) }
+
+    /// The rows of `sql`, which selects text columns, read straight from the store.
+    func storedRows(_ sql: String) async throws -> [[String?]] {
+        if let database = test.postgres { return try database.rows(sql) }
+        return try await DatabaseQueue(path: test.path).read { db in
+            try Row.fetchAll(db, sql: sql).map { row in (0..<row.count).map { row[$0] as String? } }
+        }
+    }
+
+    /// Whether `secret` appears anywhere the store keeps data: the SQLite file and its WAL, or
+    /// every row of every PostgreSQL table as text (bytea columns in hex).
+    func storeHolds(_ secret: String) throws -> Bool {
+        if let database = test.postgres {
+            let tables = ["keys", "key_versions", "audit_events", "rotations", "rotation_snapshots", "rotation_steps", "access_grants", "offboardings"]
+            let dump = try database.rows(
+                "SELECT concat(\(tables.map { "(SELECT string_agg(t::text, '') FROM \($0) t)" }.joined(separator: ", ")))"
+            ).first?.first ?? nil
+            let hex = Data(secret.utf8).map { String(format: "%02x", $0) }.joined()
+            return dump.map { $0.contains(secret) || $0.contains(hex) } ?? false
+        }
+        let bytes = (FileManager.default.contents(atPath: test.path) ?? Data()) + (FileManager.default.contents(atPath: test.path + "-wal") ?? Data())
+        return bytes.range(of: Data(secret.utf8)) != nil
+    }
 
     /// After a completed rotation: exactly one current version, its secret the only valid one at the
     /// provider and the one every target holds, the old version revoked, no downtime.
