@@ -65,10 +65,6 @@ def drop_database(server_url, name):
     psql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def count_rows(url, table):
-    return int(psql(url, f"SELECT count(*) FROM {table}", stdout=subprocess.PIPE))
-
-
 def report_line(label, keyctl, baseline, target=None):
     """Prints keyctl's and psql's time and peak memory, the ratio, and the target with PASS or
     MISS (or `target: report only` when there is none)."""
