@@ -65,13 +65,7 @@ public func makeTestRegistry(_ store: StoreKind, now: String = "2026-11-29T12:00
         let (registry, _) = try await PostgresKeyRegistry.create(
             configuration: database.configuration, displayName: database.displayName, clock: clock, leaseClock: clock,
             busyTimeout: 0.2)
-        // A cast rather than a conversion: PostgresKeyRegistry conforms to RotationLedger in
-        // PostgresKeyRegistry+Rotations.swift.
-        guard let store = registry as? any RegistryStore else {
-            await registry.close()
-            throw PostgresTestServerError("PostgresKeyRegistry does not implement RotationLedger, so it is not a RegistryStore")
-        }
-        return TestRegistry(store: .postgres, folder: TemporaryFolder(), registry: store, clock: clock, postgres: database)
+        return TestRegistry(store: .postgres, folder: TemporaryFolder(), registry: registry, clock: clock, postgres: database)
     }
 }
 

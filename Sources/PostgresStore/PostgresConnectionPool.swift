@@ -32,6 +32,14 @@ actor PostgresConnectionPool {
         return value
     }
 
+    /// A registry let go without `close()` closes its idle connections all the same; each is kept
+    /// alive until its close completes (PostgresNIO requires a connection closed before it is freed).
+    deinit {
+        for connection in idle {
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
+    }
+
     /// Closes every idle connection; operations after it fail with `unavailable`.
     func close() async {
         isClosed = true

@@ -102,38 +102,7 @@ extension SQLiteKeyRegistry {
         }
         return try write { db, now in
             var key = try fetchKey(db, name, env)
-            var details = AuditDetails()
-            if let scopes = changes.scopes {
-                key.scopes = scopes
-                details["scopes"] = scopes.description
-            }
-            if let owner = changes.owner {
-                key.owner = owner
-                details["owner"] = owner
-            }
-            if let description = changes.description {
-                key.description = description
-                details["description"] = description
-            }
-            for (label, value) in changes.setLabels {
-                key.labels[label] = value
-                details["label." + label] = value
-            }
-            for label in changes.removeLabels {
-                key.labels[label] = nil
-                details["label." + label] = "(removed)"
-            }
-            if let maxAge = changes.maxAge {
-                key.maxAge = maxAge
-                details["max_age"] = maxAge.description
-            } else if changes.clearMaxAge {
-                key.maxAge = nil
-                details["max_age"] = "(policy)"
-            }
-            if let rotatedAt = changes.rotatedAt {
-                key.rotatedAt = rotatedAt
-                details["rotated_at"] = Timestamp.format(rotatedAt)
-            }
+            let details = changes.apply(to: &key)
             try db.executeCached(
                 sql: """
                     UPDATE keys SET scopes = ?, owner = ?, description = ?, labels = ?, max_age_seconds = ?, rotated_at = ?
