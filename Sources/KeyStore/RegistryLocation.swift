@@ -13,18 +13,26 @@ public enum RegistryLocation {
         return (dataHome as NSString).appendingPathComponent("keyctl/registry.db")
     }
 
-    /// Whether `location` names a PostgreSQL server rather than a SQLite file.
+    /// Whether `location` names a PostgreSQL server rather than a SQLite file: a `postgres://` or
+    /// `postgresql://` URL, the scheme in any case and after any leading spaces, so that a URL is
+    /// never taken for a file path (and its password never for a folder's name).
     public static func isPostgres(_ location: String) -> Bool {
-        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+        let start = location.drop { $0 == " " || $0 == "\t" }.prefix(13).lowercased()
+        return start.hasPrefix("postgres://") || start.hasPrefix("postgresql://")
     }
 
-    /// Whether `location` is a PostgreSQL URL that carries a password (`postgres://user:secret@host/db`):
-    /// keyctl refuses one in an argument (ps shows it) and in keyctl.toml (which never holds a secret).
+    /// Whether `location` is a PostgreSQL URL that carries a password, as `user:secret@` or as a
+    /// `password=` query parameter (its name percent-decoded): keyctl refuses one in an argument
+    /// (ps shows it) and in keyctl.toml (which never holds a secret).
     public static func carriesPassword(_ location: String) -> Bool {
         guard isPostgres(location), let schemeEnd = location.range(of: "://") else { return false }
         let rest = location[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard let at = authority.lastIndex(of: "@") else { return false }
-        return authority[..<at].contains(":")
+        if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
+        guard let query = rest.firstIndex(of: "?") else { return false }
+        return rest[rest.index(after: query)...].split(separator: "&").contains { parameter in
+            let name = parameter.prefix { $0 != "=" }
+            return (String(name).removingPercentEncoding ?? String(name)).lowercased() == "password"
+        }
     }
 }

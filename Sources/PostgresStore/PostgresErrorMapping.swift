@@ -65,7 +65,7 @@ enum PostgresErrorMapping {
         case "3D000":
             return KeyStoreError(
                 .registryMissing, "the database of \(displayName) does not exist; create it, then run `keyctl init`")
-        case "57P01", "57P02", "57P03":
+        case "57P01", "57P02", "57P03", "25P03":  // 25P03: ended idle in a transaction (a frozen writer)
             return dropped(displayName)
         case "23505":
             let named = constraint.map { " (\($0))" } ?? ""

@@ -25,10 +25,11 @@ extension PostgresKeyRegistry: RotationLedger {
                 throw KeyStoreError(.conflict, "key '\(name)' in '\(env)' is retired; retired keys are not rotated")
             }
             let oldVersionID = try key.decode(String?.self, column: 2, of: "key '\(name)' (\(env))")
-            if let inFlight = try await fetchRotationInFlight(connection, keyID: keyID) { throw KeyStoreError.rotationInFlight(inFlight) }
+            // A rotation another run began since the batch chose the key, in flight or ended: skipped.
             if let since = unlessBegunSince, let later = try await fetchRotation(connection, keyID: keyID, begunSince: since) {
                 throw KeyStoreError.rotatedMeanwhile(later)
             }
+            if let inFlight = try await fetchRotationInFlight(connection, keyID: keyID) { throw KeyStoreError.rotationInFlight(inFlight) }
             let id = UUID().uuidString.lowercased()
             let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
             let at = Timestamp.epochSeconds(now)

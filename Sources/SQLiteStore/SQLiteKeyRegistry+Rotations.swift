@@ -15,10 +15,11 @@ extension SQLiteKeyRegistry {
             if (key[1] as String) == KeyStatus.retired.rawValue {
                 throw KeyStoreError(.conflict, "key '\(name)' in '\(env)' is retired; retired keys are not rotated")
             }
-            if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
+            // A rotation another run began since the batch chose the key, in flight or ended: skipped.
             if let since = unlessBegunSince, let later = try fetchRotation(db, keyID: key[0], begunSince: since) {
                 throw KeyStoreError.rotatedMeanwhile(later)
             }
+            if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
             let id = UUID().uuidString.lowercased()
             let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
             let at = Timestamp.epochSeconds(now)
