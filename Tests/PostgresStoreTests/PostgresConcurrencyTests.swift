@@ -13,7 +13,7 @@ import Testing
     @Test func concurrentWritersOnSeveralClientsNeverForkTheAuditChain() async throws {
         let database = try PostgresTestDatabase()
         var clients: [PostgresKeyRegistry] = []
-        for _ in 0..<4 { clients.append(try await database.client(clock: clock)) }
+        for _ in 0..<4 { clients.append(try await database.client(clock: clock, busyTimeout: 120)) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, client) in clients.enumerated() {
