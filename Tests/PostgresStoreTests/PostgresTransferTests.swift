@@ -106,7 +106,7 @@ import Testing
         #expect(original[.rotations]!.contains { $0.contains { if case .blob = $0 { true } else { false } } })
 
         // And every command reads the returned registry as it read the original.
-        for arguments in [["list"], ["report"], ["rotations"], ["access", "list", "--history"], ["show", "search", "--env", "prod"]] {
+        for arguments in [["list"], ["report", "--as-of", "2026-12-01T00:00:00Z"], ["rotations"], ["access", "list", "--history"], ["show", "search", "--env", "prod"]] {
             let before = try KeyctlProcess.run(arguments + ["--format", "json"], environment: environment)
             let after = try KeyctlProcess.run(arguments + ["--format", "json", "--db", folder.file("back.db")], environment: environment)
             #expect(after.stdout == before.stdout && after.code == before.code, "\(arguments)")
