@@ -51,7 +51,7 @@ struct PostgresRegistryEndToEndTests {
         let original = try await world.addKey("blocked")
         let environment = world.environment.merging(["KEYCTL_ROTATION_LEASE": "4"]) { $1 }
         let owner = try KeyctlProcess.start(["rotate", "blocked", "--env", "prod", "--yes"], environment: environment, host: "machine-a")
-        for _ in 0..<200 where world.deployedSecret("blocked") == original { usleep(50_000) }
+        for _ in 0..<1200 where world.deployedSecret("blocked") == original { usleep(50_000) }
         #expect(world.deployedSecret("blocked") != original, "the owner never deployed")
 
         owner.kill()
@@ -65,7 +65,7 @@ struct PostgresRegistryEndToEndTests {
             #expect(early.stderr.contains("machine-a"), "\(early.stderr)")
         }
         var aborted = early
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)
         while aborted.code == 75, Date() < deadline {
             usleep(500_000)
             aborted = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--abort"], environment: environment, host: "machine-b")
@@ -82,12 +82,12 @@ struct PostgresRegistryEndToEndTests {
         let original = try await world.addKey("blocked")
         let environment = world.environment.merging(["KEYCTL_ROTATION_LEASE": "3"]) { $1 }
         let owner = try KeyctlProcess.start(["rotate", "blocked", "--env", "prod", "--yes"], environment: environment, host: "machine-a")
-        for _ in 0..<200 where world.deployedSecret("blocked") == original { usleep(50_000) }
+        for _ in 0..<1200 where world.deployedSecret("blocked") == original { usleep(50_000) }
         owner.signal(SIGSTOP)
         world.folder.write("release", "")  // the owner's deploy hook returns while the owner sleeps
 
         var aborted = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--abort"], environment: environment, host: "machine-b")
-        let deadline = Date().addingTimeInterval(45)  // the lease, or the server's 30 s limit on a writer paused mid-transaction
+        let deadline = Date().addingTimeInterval(90)  // the lease, or the server's 30 s limit on a writer paused mid-transaction
         while aborted.code == 75, Date() < deadline {
             usleep(500_000)
             aborted = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--abort"], environment: environment, host: "machine-b")
@@ -117,7 +117,7 @@ struct PostgresRegistryEndToEndTests {
         let original = try await world.addKey("blocked")
         let environment = world.environment.merging(["KEYCTL_ROTATION_LEASE": "3"]) { $1 }
         let owner = try KeyctlProcess.start(["rotate", "blocked", "--env", "prod", "--yes"], environment: environment, host: "machine-a")
-        for _ in 0..<200 where world.deployedSecret("blocked") == original { usleep(50_000) }
+        for _ in 0..<1200 where world.deployedSecret("blocked") == original { usleep(50_000) }
         #expect(world.deployedSecret("blocked") != original, "the owner never deployed")
 
         proxy.down()
@@ -132,7 +132,7 @@ struct PostgresRegistryEndToEndTests {
 
         proxy.up()
         var resumed = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--resume"], environment: environment, host: "machine-b")
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)
         while resumed.code == 75, Date() < deadline {
             usleep(500_000)
             resumed = try KeyctlProcess.run(["rotate", "blocked", "--env", "prod", "--resume"], environment: environment, host: "machine-b")
