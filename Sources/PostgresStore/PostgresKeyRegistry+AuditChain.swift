@@ -44,26 +44,11 @@ extension PostgresKeyRegistry: AuditChainReader {
 
     public func verifyAuditChain() async throws -> AuditChainVerdict {
         try await read { connection in
-            var expectedSeq: Int64 = 1
-            var previousHash = AuditEvent.genesisHash
+            var chain = AuditChainCheck()
             for try await row in try await connection.stream("SELECT \(unescaped: PostgresAuditLog.selection) FROM audit_events ORDER BY seq") {
-                let event = try AuditEvent(postgresRow: row.makeRandomAccess())
-                if event.seq != expectedSeq {
-                    return .broken(
-                        seq: event.seq, eventID: event.id, reason: "events \(expectedSeq) to \(event.seq - 1) are missing (deleted)")
-                }
-                if event.prevHash != previousHash {
-                    return .broken(
-                        seq: event.seq, eventID: event.id,
-                        reason: "it does not link to the event before it (an event was deleted, inserted or reordered)")
-                }
-                if event.hash != event.expectedHash {
-                    return .broken(seq: event.seq, eventID: event.id, reason: "its content does not match its hash (it was edited)")
-                }
-                previousHash = event.hash
-                expectedSeq += 1
+                if let broken = chain.check(try AuditEvent(postgresRow: row.makeRandomAccess())) { return broken }
             }
-            return .intact(events: expectedSeq - 1, headHash: previousHash)
+            return chain.intact
         }
     }
 }

@@ -95,27 +95,11 @@ extension SQLiteKeyRegistry {
         try perform {
             try database.read { db in
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditLog.selection) FROM audit_events ORDER BY seq")
-                var expectedSeq: Int64 = 1
-                var previousHash = AuditEvent.genesisHash
+                var chain = AuditChainCheck()
                 while let row = try rows.next() {
-                    let event = try AuditEvent(row: row)
-                    if event.seq != expectedSeq {
-                        return .broken(
-                            seq: event.seq, eventID: event.id,
-                            reason: "events \(expectedSeq) to \(event.seq - 1) are missing (deleted)")
-                    }
-                    if event.prevHash != previousHash {
-                        return .broken(
-                            seq: event.seq, eventID: event.id,
-                            reason: "it does not link to the event before it (an event was deleted, inserted or reordered)")
-                    }
-                    if event.hash != event.expectedHash {
-                        return .broken(seq: event.seq, eventID: event.id, reason: "its content does not match its hash (it was edited)")
-                    }
-                    previousHash = event.hash
-                    expectedSeq += 1
+                    if let broken = chain.check(try AuditEvent(row: row)) { return broken }
                 }
-                return .intact(events: expectedSeq - 1, headHash: previousHash)
+                return chain.intact
             }
         }
     }
