@@ -19,8 +19,9 @@ struct ProcessRunner: Sendable {
     let timeoutSeconds: Double
     /// Names the adapter in errors, such as `issuer provider`.
     let adapter: String
-    /// Variables of keyctl's environment the adapter's config passes through (its `env` setting).
-    let passThrough: [String]
+    /// The variables of keyctl's environment every call passes on: the standard ones and those
+    /// the adapter's config passes through (its `env` setting).
+    private let inherited: [String: String]
 
     /// How much of a program's stderr is kept (redacted, then cut much shorter, for messages).
     static let stderrLimit = 16_384
@@ -29,7 +30,7 @@ struct ProcessRunner: Sendable {
         self.command = command
         self.timeoutSeconds = timeoutSeconds
         self.adapter = adapter
-        self.passThrough = passThrough
+        inherited = HookEnvironment.build(inheriting: ProcessInfo.processInfo.environment, passThrough: passThrough, extra: [:])
     }
 
     /// Runs the command to completion. Throws `.retryable` on timeout, `.needsOperator` when it
@@ -37,8 +38,12 @@ struct ProcessRunner: Sendable {
     func run(stdin: Data, environment extra: [String: String] = [:]) async throws -> Output {
         let runner = self
         return try await withCheckedThrowingContinuation { continuation in
-            // The waits below block: they belong on a thread of their own, not Swift's cooperative pool.
-            Thread.detachNewThread {
+            // The waits below block: they belong on a thread of their own, not Swift's cooperative
+            // pool. A serial queue runs on Dispatch's overcommitting pool, which starts a thread
+            // whenever all of its threads are busy and reuses them between calls (a new thread per
+            // call cost its creation and stack mapping every time). The thread that spawns the
+            // child waits for it, so the child's parent-death signal stays tied to this call.
+            DispatchQueue(label: "keyctl.adapter-call").async {
                 continuation.resume(with: Result { try runner.runBlocking(stdin: stdin, extra: extra) })
             }
         }
@@ -50,7 +55,7 @@ struct ProcessRunner: Sendable {
 
     private func runBlocking(stdin: Data, extra: [String: String]) throws -> Output {
         _ = Self.brokenPipesIgnored
-        let environment = HookEnvironment.build(inheriting: ProcessInfo.processInfo.environment, passThrough: passThrough, extra: extra)
+        let environment = inherited.merging(extra) { $1 }
         let child = try SpawnedProcess(arguments: command, environment: environment, adapter: adapter)
         child.writeInput(Array(stdin))
         let (stdout, stderr, timedOut) = child.collectOutput(timeoutSeconds: timeoutSeconds)

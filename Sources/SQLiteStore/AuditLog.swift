@@ -54,7 +54,7 @@ extension SQLiteKeyRegistry {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT \(AuditLog.selection) FROM audit_events \(whereClause) ORDER BY seq", arguments: arguments)
                 while let row = try rows.next() { try body(AuditEvent(row: row)) }
@@ -65,7 +65,7 @@ extension SQLiteKeyRegistry {
     /// The newest event's position and hash, or `AuditHead.empty`.
     public func auditHead() async throws -> AuditHead {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1") else {
                     return AuditHead.empty
                 }
@@ -78,7 +78,7 @@ extension SQLiteKeyRegistry {
     public func auditHashes(at positions: Set<Int64>) async throws -> [Int64: String] {
         guard let highest = positions.max(), let lowest = positions.min() else { return [:] }
         return try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT seq, hash FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq", arguments: [lowest, highest])
                 var hashes: [Int64: String] = [:]
@@ -93,7 +93,7 @@ extension SQLiteKeyRegistry {
 
     public func verifyAuditChain() async throws -> AuditChainVerdict {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditLog.selection) FROM audit_events ORDER BY seq")
                 var chain = AuditChainCheck()
                 while let row = try rows.next() {

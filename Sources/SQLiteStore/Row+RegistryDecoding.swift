@@ -26,7 +26,7 @@ extension Row {
     func decode<Value: DatabaseValueConvertible>(
         _ type: Value.Type = Value.self, column: Int, of record: @autoclosure () -> String
     ) throws(KeyStoreError) -> Value {
-        let stored: DatabaseValue = self[column]
+        let stored = storedValue(column)
         guard let value = Value.fromDatabaseValue(stored) else { throw unreadable(column, of: record(), holding: stored) }
         return value
     }
@@ -38,7 +38,7 @@ extension Row {
     func decode<Stored: DatabaseValueConvertible, Value>(
         column: Int, of record: @autoclosure () -> String, as convert: (Stored) -> Value?
     ) throws(KeyStoreError) -> Value {
-        let stored: DatabaseValue = self[column]
+        let stored = storedValue(column)
         guard let raw = Stored.fromDatabaseValue(stored), let value = convert(raw) else {
             throw unreadable(column, of: record(), holding: stored)
         }
@@ -49,12 +49,19 @@ extension Row {
     func decodeIfPresent<Stored: DatabaseValueConvertible, Value>(
         column: Int, of record: @autoclosure () -> String, as convert: (Stored) -> Value?
     ) throws(KeyStoreError) -> Value? {
-        let stored: DatabaseValue = self[column]
+        let stored = storedValue(column)
         if stored.isNull { return nil }
         guard let raw = Stored.fromDatabaseValue(stored), let value = convert(raw) else {
             throw unreadable(column, of: record(), holding: stored)
         }
         return value
+    }
+
+    /// The value stored at `column`, read without GRDB's generic decoding (which looks up
+    /// protocol conformances at run time for every value: most of the cost of reading a row).
+    private func storedValue(_ column: Int) -> DatabaseValue {
+        let value: (any DatabaseValueConvertible)? = self[column]
+        return value?.databaseValue ?? .null
     }
 
     /// The error for a value that keyctl never writes; it names the storage class, never the value.

@@ -39,7 +39,7 @@ extension SQLiteKeyRegistry {
 
     public func accessGrants(matching filter: AccessFilter) async throws -> [AccessGrant] {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 var conditions: [String] = []
                 var arguments: StatementArguments = []
                 if let key = filter.key {

@@ -49,7 +49,7 @@ extension SQLiteKeyRegistry {
 
     public func keyDetail(name: KeyName, env: EnvironmentName, recentEvents: Int) async throws -> KeyDetail {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let key = try fetchKey(db, name, env)
                 let versions = try Row.fetchAllCached(
                     db,
@@ -87,7 +87,7 @@ extension SQLiteKeyRegistry {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT \(KeyRecord.selection) FROM \(KeyRecord.source) \(whereClause) ORDER BY k.env, k.name",
                     arguments: arguments)
@@ -166,12 +166,12 @@ extension SQLiteKeyRegistry {
     }
 
     public func identify(_ fingerprint: Fingerprint) async throws -> IdentifiedSecret? {
-        try perform { try database.read { db in try identify(db, fingerprint) } }
+        try perform { try readSnapshot { db in try identify(db, fingerprint) } }
     }
 
     public func identify(sha1: SecretSHA1) async throws -> IdentifiedSecret? {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 guard let row = try Row.fetchOneCached(
                     db,
                     sql: """

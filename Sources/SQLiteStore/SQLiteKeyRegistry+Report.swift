@@ -28,7 +28,7 @@ extension SQLiteKeyRegistry {
         }
         sql += " ORDER BY k.env, k.name"
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() { try body(KeyRecord(row: row)) }
             }

@@ -101,7 +101,7 @@ extension SQLiteKeyRegistry {
 
     public func rotationInFlight(name: KeyName, env: EnvironmentName) async throws -> RotationRecord? {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 try Row.fetchOneCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE k.env = ? AND k.name = ? AND r.state NOT IN ('done', 'aborted')",
@@ -113,7 +113,7 @@ extension SQLiteKeyRegistry {
 
     public func latestRotation(name: KeyName, env: EnvironmentName) async throws -> RotationRecord? {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 try Row.fetchOneCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE k.env = ? AND k.name = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1",
@@ -125,7 +125,7 @@ extension SQLiteKeyRegistry {
 
     public func rotations(inFlightOnly: Bool) async throws -> [RotationRecord] {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 try Row.fetchAllCached(
                     db,
                     sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) \(inFlightOnly ? "WHERE r.state NOT IN ('done', 'aborted')" : "") ORDER BY r.started_at DESC, r.rowid DESC"
@@ -315,7 +315,7 @@ extension SQLiteKeyRegistry {
 
     public func snapshots(rotationID: String) async throws -> [Int: [UInt8]?] {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 var result: [Int: [UInt8]?] = [:]
                 for row in try Row.fetchAllCached(
                     db, sql: "SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = ?", arguments: [rotationID])

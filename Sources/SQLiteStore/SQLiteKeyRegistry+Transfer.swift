@@ -10,7 +10,7 @@ extension SQLiteKeyRegistry {
     /// this keyctl or not.
     public func transferSchemaVersion() async throws -> Int {
         try perform {
-            try database.read { db in
+            try readSnapshot { db in
                 guard try db.tableExists("grdb_migrations") else { return 0 }
                 let identifiers = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                 return identifiers.compactMap { Int($0.prefix { $0.isNumber }) }.max() ?? 0

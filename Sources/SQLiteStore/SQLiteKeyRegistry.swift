@@ -34,8 +34,8 @@ public final class SQLiteKeyRegistry: RegistryStore {
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         let applied: [String] = try registry.perform {
             let migrator = RegistryMigrator.make()
-            try registry.database.read { db in try RegistryMigrator.refuseIfNewer(migrator, db, path: path) }
-            let before = try registry.database.read { db in try migrator.appliedIdentifiers(db) }
+            try registry.readSnapshot { db in try RegistryMigrator.refuseIfNewer(migrator, db, path: path) }
+            let before = try registry.readSnapshot { db in try migrator.appliedIdentifiers(db) }
             try registry.database.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try migrator.migrate(registry.database)
             return EmbeddedMigrations.all.map(\.identifier).filter { !before.contains($0) }
@@ -58,7 +58,7 @@ public final class SQLiteKeyRegistry: RegistryStore {
         try RegistryFile.refuseIfEmpty(path: path)
         let registry = try connect(path: path, clock: clock, busyTimeout: busyTimeout)
         try registry.perform {
-            try registry.database.read { db in
+            try registry.readSnapshot { db in
                 let migrator = RegistryMigrator.make()
                 try RegistryMigrator.refuseIfNewer(migrator, db, path: path)
                 guard try migrator.hasCompletedMigrations(db) else {
@@ -106,6 +106,20 @@ public final class SQLiteKeyRegistry: RegistryStore {
             return try work()
         } catch {
             throw RegistryErrorMapping.map(error, path: path)
+        }
+    }
+
+    /// Runs `work` in one read transaction: a consistent snapshot of the registry.
+    ///
+    /// Not GRDB's `read`, which turns `PRAGMA query_only` on and off around the transaction:
+    /// SQLite expires every prepared statement when a flag pragma changes, so each read made
+    /// every cached statement compile again at its next use (a third of a rotation's CPU).
+    /// The transaction is rolled back, so a read never leaves a change behind.
+    func readSnapshot<T>(_ work: (Database) throws -> T) throws -> T {
+        try database.writeWithoutTransaction { db in
+            try db.beginTransaction(.deferred)
+            defer { try? db.rollback() }
+            return try work(db)
         }
     }
 
