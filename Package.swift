@@ -84,6 +84,11 @@ let package = Package(
                 "Exposure",
                 "Doctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["exports.map"],
+            // The shipped binary exports no symbols: see exports.map.
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/keyctl/exports.map"], .when(configuration: .release))
             ]
         ),
         .executableTarget(name: "MigrationEmbedder"),
