@@ -12,8 +12,8 @@ import Foundation
 /// rotation in flight, `busy` when the lease was lost, `notFound` for an unknown key or rotation,
 /// `conflict` for a transition the rotation's recorded state does not allow.
 public protocol RotationLedger: Sendable {
-    /// Starts a rotation of the key with `plan`, owned by `owner` for `lease` seconds.
-    /// Throws `busy` naming the rotation in flight. With `unlessBegunSince` (a batch's choice of
+    /// Starts a rotation of the key with `plan`, owned by `owner` for `lease` seconds, and
+    /// journals its first step, create, as started (`StepStart.begun`). Throws `busy` naming the rotation in flight. With `unlessBegunSince` (a batch's choice of
     /// keys), throws `superseded` when a rotation of the key began at or after that time: another
     /// run rotated it after the batch chose it, and rotating it again would be a second rotation.
     func beginRotation(

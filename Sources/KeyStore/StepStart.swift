@@ -9,4 +9,7 @@ public struct StepStart: Sendable, Equatable {
         self.step = step
         self.target = target
     }
+
+    /// The step `RotationLedger.beginRotation` journals as started with the rotation.
+    public static let begun = StepStart(.create)
 }

@@ -56,6 +56,7 @@ extension PostgresKeyRegistry: RotationLedger {
                     "rotation": id, "issuer": plan.issuer, "targets": plan.targets.joined(separator: ","),
                     "grace": plan.grace.description, "emergency": String(plan.emergency),
                 ]))
+            try await journalStart(connection, id, .begun, now: now)
             return try await fetchRotation(connection, id)
         }
     }

@@ -35,15 +35,16 @@ public struct RotationDriver: Sendable {
     }
 
     /// Drives `start` forward until it is done or waiting for its grace period to pass.
-    /// On a failed step the rotation is recorded as failed and `RotationFailure` is thrown.
-    public func run(_ start: RotationRecord) async throws -> RotationRecord {
+    /// `announced` is the step whose start the store journalled already: `.begun` for a rotation
+    /// just begun. On a failed step the rotation is recorded as failed and `RotationFailure` is thrown.
+    public func run(_ start: RotationRecord, announced alreadyAnnounced: StepStart? = nil) async throws -> RotationRecord {
         var record = start
         var machine = RotationMachine(record: record)
         let detail = try await registry.keyDetail(name: record.keyName, env: record.env, recentEvents: 0)
         // The issuer's id for the new credential, which targets may store beside it (read once).
         var newIssuerRef = detail.versions.first { $0.id == record.newVersionID }?.issuerRef
         // The step whose start the last transaction journalled already.
-        var announced: StepStart?
+        var announced = alreadyAnnounced
         while true {
             let action = machine.nextAction(now: clock.now())
             do {
@@ -51,7 +52,8 @@ public struct RotationDriver: Sendable {
                 case .none, .waitForGrace:
                     return record
                 case .create:
-                    (record, newIssuerRef) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue))
+                    (record, newIssuerRef) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue), announced: announced == .begun)
+                    announced = nil
                     try machine.handle(.created)
                 case .snapshot(let index):
                     (record, announced) = try await snapshot(record, index)
@@ -131,8 +133,8 @@ public struct RotationDriver: Sendable {
     // MARK: Steps
 
     /// Creates the new credential; returns the rotation as recorded and the issuer's id for it.
-    private func create(_ record: RotationRecord, scopes: [String]) async throws -> (RotationRecord, String?) {
-        try await started(record, .create, target: nil)
+    private func create(_ record: RotationRecord, scopes: [String], announced: Bool) async throws -> (RotationRecord, String?) {
+        if !announced { try await started(record, .create, target: nil) }
         faults.reach("create.before")
         let request = CredentialRequest(name: record.keyName, env: record.env, scopes: scopes, idempotencyKey: record.idempotencyKey)
         let issued = try await retry.run { try await adapters.issuer.create(request) }

@@ -45,8 +45,9 @@ public struct RotationOwnership: Sendable {
             record.id, for: processes.currentProcess, deadOwnerEpoch: deadOwnerEpoch, lease: leaseDuration, actor: actor)
     }
 
-    /// Runs `work` while renewing `lease`, then lets the rotation go, however `work` ends.
-    public func holding<T: Sendable>(_ lease: RotationLease, _ work: () async throws -> T) async throws -> T {
+    /// Runs `work` while renewing `lease`, then lets the rotation go, however `work` ends (unless
+    /// the rotation it returns has no owner: the store let it go when it ended).
+    public func holding(_ lease: RotationLease, _ work: () async throws -> RotationRecord) async throws -> RotationRecord {
         let renewal = Task { [ledger, leaseDuration] in
             let interval = max(1, leaseDuration.seconds / 3)
             while !Task.isCancelled {
@@ -61,7 +62,7 @@ public struct RotationOwnership: Sendable {
         do {
             let result = try await work()
             renewal.cancel()
-            try? await ledger.releaseLease(lease)
+            if result.owner != nil { try? await ledger.releaseLease(lease) }
             return result
         } catch {
             renewal.cancel()

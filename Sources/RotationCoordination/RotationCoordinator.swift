@@ -68,7 +68,9 @@ public struct RotationCoordinator: Sendable {
         try await adapters.preflight(retry: retry)
         let record = try await ownership.begin(name, env, plan: plan, unlessBegunSince: unlessBegunSince, actor: actor)
         observe(record, "began")
-        return try await ownership.holding(record.lease) { try await driver(adapters: adapters, custody: custody).run(record) }
+        return try await ownership.holding(record.lease) {
+            try await driver(adapters: adapters, custody: custody).run(record, announced: .begun)
+        }
     }
 
     /// Continues the key's rotation in flight from its last recorded step. Throws `busy` naming

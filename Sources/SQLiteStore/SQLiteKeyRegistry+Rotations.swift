@@ -46,6 +46,7 @@ extension SQLiteKeyRegistry {
                     "rotation": id, "issuer": plan.issuer, "targets": plan.targets.joined(separator: ","),
                     "grace": plan.grace.description, "emergency": String(plan.emergency),
                 ]))
+            try journalStart(db, id, .begun, now: now)
             return try fetchRotation(db, id)
         }
     }

@@ -92,7 +92,7 @@ struct RotationOwnershipTests {
         let scenario = try await RotationScenario(store)
         let record = try await scenario.begin(owner: owner)
         let held = ownership(scenario, as: owner, running: [])
-        _ = try await held.holding(record.lease) { 0 }
+        _ = try await held.holding(record.lease) { record }
         let released = try #require(try await scenario.inFlight())
         #expect(released.owner == nil)
         #expect(released.leaseUntil == nil)
