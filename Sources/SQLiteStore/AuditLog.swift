@@ -29,7 +29,7 @@ extension AuditEvent {
     /// Decodes a row selected with `AuditLog.selection`; throws `registryUnreadable` naming the
     /// event when a column holds a value of another type or NULL where keyctl writes one. An
     /// out-of-range date is kept as stored: its hash no longer matches, and `audit verify` says so.
-    init(row: Row) throws(KeyStoreError) {
+    init(row: some StoredRow) throws(KeyStoreError) {
         func event() -> String { "audit event \((try? row.decode(Int64.self, column: 0, of: "")).map(String.init) ?? "?")" }
         self.init(
             seq: try row.decode(column: 0, of: event()), id: try row.decode(column: 1, of: event()),
@@ -55,8 +55,7 @@ extension SQLiteKeyRegistry {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         try perform {
             try readSnapshot { db in
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT \(AuditLog.selection) FROM audit_events \(whereClause) ORDER BY seq", arguments: arguments)
+                let rows = try SteppedRows(db, sql: "SELECT \(AuditLog.selection) FROM audit_events \(whereClause) ORDER BY seq", arguments: arguments)
                 while let row = try rows.next() { try body(AuditEvent(row: row)) }
             }
         }
@@ -94,7 +93,7 @@ extension SQLiteKeyRegistry {
     public func verifyAuditChain() async throws -> AuditChainVerdict {
         try perform {
             try readSnapshot { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditLog.selection) FROM audit_events ORDER BY seq")
+                let rows = try SteppedRows(db, sql: "SELECT \(AuditLog.selection) FROM audit_events ORDER BY seq")
                 var chain = AuditChainCheck()
                 while let row = try rows.next() {
                     if let broken = chain.check(try AuditEvent(row: row)) { return broken }

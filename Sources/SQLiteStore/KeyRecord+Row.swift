@@ -18,7 +18,7 @@ extension KeyRecord {
     ///
     /// Throws `registryUnreadable` naming the key when a column holds what keyctl never writes
     /// (a value of another type, NULL in a required column, a date outside years 0001 to 9999).
-    init(row: Row) throws(KeyStoreError) {
+    init(row: some StoredRow) throws(KeyStoreError) {
         // Built only for an error message: `report` decodes millions of rows.
         func key() -> String {
             "key '\((try? row.decode(String.self, column: 0, of: "")) ?? "?")' (\((try? row.decode(String.self, column: 1, of: "")) ?? "?"))"
@@ -51,7 +51,7 @@ extension KeyVersion {
 
     /// Decodes a row selected with `selection`; throws `registryUnreadable` naming the version
     /// when a column holds what keyctl never writes.
-    init(row: Row) throws(KeyStoreError) {
+    init(row: some StoredRow) throws(KeyStoreError) {
         func version() -> String { "key version \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
         let date = Date.init(registryEpochSeconds:)
         self.init(

@@ -17,7 +17,7 @@ extension RotationRecord {
     /// Throws `registryUnreadable` naming the rotation when a column holds what keyctl never
     /// writes (a value of another type, an unknown state, targets that are not a JSON array of
     /// names, step counts that do not fit its targets).
-    init(row: Row) throws(KeyStoreError) {
+    init(row: some StoredRow) throws(KeyStoreError) {
         // Built only for an error message.
         func rotation() -> String { "rotation \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
         let date = Date.init(registryEpochSeconds:)

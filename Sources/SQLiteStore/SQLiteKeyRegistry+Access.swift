@@ -158,7 +158,7 @@ extension AccessGrant {
 
     /// Decodes a row selected with `selection`; throws `registryUnreadable` naming the grant when a
     /// column holds what keyctl never writes.
-    init(row: Row) throws(KeyStoreError) {
+    init(row: some StoredRow) throws(KeyStoreError) {
         func grant() -> String { "access grant \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
         let date = Date.init(registryEpochSeconds:)
         self.init(

@@ -88,9 +88,8 @@ extension SQLiteKeyRegistry {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         try perform {
             try readSnapshot { db in
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT \(KeyRecord.selection) FROM \(KeyRecord.source) \(whereClause) ORDER BY k.env, k.name",
-                    arguments: arguments)
+                let rows = try SteppedRows(
+                    db, sql: "SELECT \(KeyRecord.selection) FROM \(KeyRecord.source) \(whereClause) ORDER BY k.env, k.name", arguments: arguments)
                 while let row = try rows.next() { try body(KeyRecord(row: row)) }
             }
         }

@@ -29,7 +29,7 @@ extension SQLiteKeyRegistry {
         sql += " ORDER BY k.env, k.name"
         try perform {
             try readSnapshot { db in
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                let rows = try SteppedRows(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() { try body(KeyRecord(row: row)) }
             }
         }

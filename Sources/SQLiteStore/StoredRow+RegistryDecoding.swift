@@ -18,7 +18,7 @@ import GRDB
 /// ```
 ///
 /// `record` names what the row is (`key 'checkout' (prod)`); it is built only on failure.
-extension Row {
+extension StoredRow {
     /// The value of `column` as `Value`; an optional `Value` accepts NULL.
     ///
     /// Throws `registryUnreadable` when the stored value is NULL (for a non-optional `Value`) or
@@ -28,6 +28,17 @@ extension Row {
     ) throws(KeyStoreError) -> Value {
         let stored = storedValue(column)
         guard let value = Value.fromDatabaseValue(stored) else { throw unreadable(column, of: record(), holding: stored) }
+        return value
+    }
+
+    /// The value of the NULL-able `column` as `Wrapped`: nil when it holds NULL. (GRDB's own
+    /// optional conversion is generic at run time: this one is specialised.)
+    func decode<Wrapped: DatabaseValueConvertible>(
+        _ type: Wrapped?.Type = Wrapped?.self, column: Int, of record: @autoclosure () -> String
+    ) throws(KeyStoreError) -> Wrapped? {
+        let stored = storedValue(column)
+        if stored.isNull { return nil }
+        guard let value = Wrapped.fromDatabaseValue(stored) else { throw unreadable(column, of: record(), holding: stored) }
         return value
     }
 
@@ -57,16 +68,9 @@ extension Row {
         return value
     }
 
-    /// The value stored at `column`, read without GRDB's generic decoding (which looks up
-    /// protocol conformances at run time for every value: most of the cost of reading a row).
-    private func storedValue(_ column: Int) -> DatabaseValue {
-        let value: (any DatabaseValueConvertible)? = self[column]
-        return value?.databaseValue ?? .null
-    }
-
     /// The error for a value that keyctl never writes; it names the storage class, never the value.
     private func unreadable(_ column: Int, of record: String, holding stored: DatabaseValue) -> KeyStoreError {
-        let names = Array(columnNames)
+        let names = storedColumnNames
         let name = column < names.count ? names[column] : "#\(column)"
         let held: String
         switch stored.storage {
