@@ -88,7 +88,7 @@ let package = Package(
             exclude: ["exports.map"],
             // The shipped binary exports no symbols: see exports.map.
             linkerSettings: [
-                .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/keyctl/exports.map"], .when(configuration: .release))
+                .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/keyctl/exports.map"])
             ]
         ),
         .executableTarget(name: "MigrationEmbedder"),

@@ -3,11 +3,11 @@
 (mints in process) and an env-file target (a file rewrite under its lock), no verifier. Rotates
 KEYS overdue keys one at a time (`rotate --overdue --concurrency 1`) and divides keyctl's user and
 system CPU time, and its wall time, by the rotations it made. What is left is keyctl itself: the
-registry's write transactions (each durable, fsynced, before the next outside step), sealing,
-the file rewrite and process start-up, amortised over the batch.
+registry's write transactions (each committed before the next outside step), sealing, the
+file rewrite (fsynced) and process start-up, amortised over the batch.
 
-There is no outside tool doing the same work to compare with, so this prints the figures and the
-budget the issue sets for the batch bench (bench/rotate_overdue.py holds the ratio against xargs).
+There is no outside tool doing the same work to compare with, so this prints the figures only
+(bench/rotate_overdue.py holds the ratio against xargs).
 
 Usage: bench/rotation_cpu.py [--no-build] [KEYS]   (default 300)
 """

@@ -18,7 +18,7 @@ extension KeyRecord {
     /// Throws `registryUnreadable` naming the key when a column holds what keyctl never writes.
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
         func key() -> String {
-            "key '\((try? row.decode(String.self, column: 0, of: "")) ?? "?")' (\((try? row.decode(String.self, column: 1, of: "")) ?? "?"))"
+            "key '\(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))' (\(DamagedRowLabel.value(try? row.decode(String.self, column: 1, of: ""))))"
         }
         let date = Date.init(postgresEpochSeconds:)
         self.init(
@@ -48,7 +48,7 @@ extension KeyVersion {
 
     /// Decodes a row selected with `postgresSelection`; throws `registryUnreadable` naming the version.
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
-        func version() -> String { "key version \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func version() -> String { "key version \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(postgresEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: version()),

@@ -156,7 +156,7 @@ extension AccessGrant {
 
     /// Decodes a row selected with `postgresSelection`; throws `registryUnreadable` naming the grant.
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
-        func grant() -> String { "access grant \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func grant() -> String { "access grant \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(postgresEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: grant()), keyName: try row.decode(column: 1, of: grant(), as: KeyName.init(_:)),

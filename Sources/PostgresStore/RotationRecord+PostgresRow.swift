@@ -18,7 +18,7 @@ extension RotationRecord {
     /// counts that do not fit its targets).
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
         // Built only for an error message.
-        func rotation() -> String { "rotation \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func rotation() -> String { "rotation \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(postgresEpochSeconds:)
         let flag = { (stored: Int64) -> Bool? in stored != 0 }
         let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in

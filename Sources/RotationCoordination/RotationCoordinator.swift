@@ -6,6 +6,10 @@ import Rotation
 /// Starts, resumes, aborts and finishes rotations as configured in keyctl.toml: what `keyctl
 /// rotate`, `keyctl rotations finish` and `keyctl compromise --rotate` call.
 public struct RotationCoordinator: Sendable {
+    /// The most rotations a batch runs at once: each exec adapter call waits for its program on a
+    /// thread of Dispatch's pool, which runs at most 255 of them at once.
+    public static let maximumConcurrency = 255
+
     public typealias Store = KeyRegistry & RotationLedger
 
     public let store: any Store

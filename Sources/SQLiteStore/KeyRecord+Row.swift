@@ -21,7 +21,7 @@ extension KeyRecord {
     init(row: some StoredRow) throws(KeyStoreError) {
         // Built only for an error message: `report` decodes millions of rows.
         func key() -> String {
-            "key '\((try? row.decode(String.self, column: 0, of: "")) ?? "?")' (\((try? row.decode(String.self, column: 1, of: "")) ?? "?"))"
+            "key '\(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))' (\(DamagedRowLabel.value(try? row.decode(String.self, column: 1, of: ""))))"
         }
         let date = Date.init(registryEpochSeconds:)
         self.init(
@@ -52,7 +52,7 @@ extension KeyVersion {
     /// Decodes a row selected with `selection`; throws `registryUnreadable` naming the version
     /// when a column holds what keyctl never writes.
     init(row: some StoredRow) throws(KeyStoreError) {
-        func version() -> String { "key version \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func version() -> String { "key version \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(registryEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: version()), fingerprint: try row.decode(column: 1, of: version(), as: Fingerprint.init(_:)),

@@ -19,7 +19,7 @@ extension RotationRecord {
     /// names, step counts that do not fit its targets).
     init(row: some StoredRow) throws(KeyStoreError) {
         // Built only for an error message.
-        func rotation() -> String { "rotation \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func rotation() -> String { "rotation \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(registryEpochSeconds:)
         let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in
             try? JSONDecoder().decode([String].self, from: Data(json.utf8))

@@ -159,7 +159,7 @@ extension AccessGrant {
     /// Decodes a row selected with `selection`; throws `registryUnreadable` naming the grant when a
     /// column holds what keyctl never writes.
     init(row: some StoredRow) throws(KeyStoreError) {
-        func grant() -> String { "access grant \((try? row.decode(String.self, column: 0, of: "")) ?? "?")" }
+        func grant() -> String { "access grant \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(registryEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: grant()), keyName: try row.decode(column: 1, of: grant(), as: KeyName.init(_:)),

@@ -79,6 +79,9 @@ struct AccessCommandTests {
         ["offboard", "alice@example.com"],
         ["offboard", "alice@example.com", "--reason", "left", "--emergency"],
         ["offboard", "alice@example.com", "--reason", "left", "--rotate", "--concurrency", "0"],
+        // More than Dispatch's pool runs at once (exec adapter calls wait on its threads).
+        ["offboard", "alice@example.com", "--reason", "left", "--rotate", "--concurrency", "256"],
+        ["rotate", "--overdue", "--concurrency", "256"],
     ])
     func aMalformedCommandExits64AndWritesNothing(arguments: [String]) async throws {
         let cli = await harness()

@@ -217,6 +217,19 @@ struct HostileInputTests {
         }
     }
 
+    @Test func aDamagedRowIsNamedByTheFirstCharactersOfAHugeStoredName() async throws {
+        let cli = await CLIHarness.initialised()
+        #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*").code == 0)
+        // A million-character name: not a valid key name, so the row is damaged.
+        try sqlite(cli.registryPath, "UPDATE keys SET name = replace(hex(zeroblob(500000)), '0', 'a')")
+        for arguments in [["list"], ["report", "--format", "prometheus"]] {
+            let result = await cli.run(arguments)
+            #expect(result.code == 65, "\(arguments): \(result.stderr.prefix(300))")
+            #expect(result.stderr.contains("key '\(String(repeating: "a", count: DamagedRowLabel.limit))…' (prod) is damaged"))
+            #expect(result.stderr.utf8.count < 500, "\(arguments): \(result.stderr.utf8.count) bytes of error")
+        }
+    }
+
     @Test func anAuditRowOfTheWrongTypeExits65NamingTheEvent() async throws {
         let cli = await CLIHarness.initialised()
         #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*").code == 0)

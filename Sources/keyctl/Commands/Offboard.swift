@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KeyStore
 import KeyctlConfig
+import RotationCoordination
 
 struct Offboard: AsyncParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,9 @@ struct Offboard: AsyncParsableCommand, RegistryCommand {
 
     func validate() throws {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason must not be empty") }
-        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256") }
+        guard (1...RotationCoordinator.maximumConcurrency).contains(concurrency) else {
+            throw ValidationError("--concurrency must be from 1 to \(RotationCoordinator.maximumConcurrency)")
+        }
         if emergency && !rotate { throw ValidationError("--emergency goes with --rotate") }
     }
 

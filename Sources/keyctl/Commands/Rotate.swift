@@ -39,7 +39,9 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
             if overdue && all { throw ValidationError("give --overdue or --all, not both") }
             if all && (env == nil || !emergency) { throw ValidationError("--all needs --env and --emergency") }
             if resume || abort || dryRun { throw ValidationError("--resume, --abort and --dry-run take one key") }
-            guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256") }
+            guard (1...RotationCoordinator.maximumConcurrency).contains(concurrency) else {
+                throw ValidationError("--concurrency must be from 1 to \(RotationCoordinator.maximumConcurrency)")
+            }
         } else {
             guard name != nil else { throw ValidationError("name the key to rotate, or give --overdue or --all") }
             guard env != nil else { throw ValidationError("missing --env") }
