@@ -115,6 +115,23 @@ def timed(command, runs, env=None, stdout=subprocess.DEVNULL, setup=None):
     return Timing(statistics.median(samples), peak)
 
 
+def timed_alternately(commands, runs, env=None, stdout=subprocess.DEVNULL):
+    """Like `timed` for several commands whose runs alternate (a, b, a, b, ...), so that a
+    neighbour's load on a shared machine weighs on each command alike. One Timing per command."""
+    samples = [[] for _ in commands]
+    peaks = [0 for _ in commands]
+    for attempt in range(runs + 1):
+        for index, command in enumerate(commands):
+            start = time.perf_counter()
+            process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+            _, _, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
+            if attempt:
+                samples[index].append(elapsed)
+                peaks[index] = max(peaks[index], usage.ru_maxrss)
+    return [Timing(statistics.median(times), peak) for times, peak in zip(samples, peaks)]
+
+
 def report_line(label, keyctl, baseline, target):
     """Prints keyctl's and the baseline's time and peak memory, the ratio, the target and PASS or MISS."""
     ratio = keyctl.seconds / baseline.seconds

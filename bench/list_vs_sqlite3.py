@@ -5,7 +5,8 @@ scripts/install (Swift runtime linked statically) into a temporary prefix. Targe
 
 Also prints start-up alone (`keyctl --version` against `sqlite3 -version`), for reading, no target.
 
-Usage: bench/list_vs_sqlite3.py [COUNT] [RUNS]   (defaults: 1000 keys, 30 runs; median of the runs)
+Usage: bench/list_vs_sqlite3.py [COUNT] [RUNS]   (defaults: 1000 keys, 30 runs; median of the runs,
+keyctl's and sqlite3's alternating)
 """
 import os
 import shutil
@@ -43,11 +44,10 @@ def main():
         # The same environment for both: no KEYCTL_* variables, the registry named on the command line.
         env = {"PATH": "/usr/bin:/bin", "HOME": folder}
         for fmt, mode in (("json", "-json"), ("table", "-column")):
-            keyctl_time = common.timed([common.KEYCTL, "list", "--format", fmt, "--db", db], runs, env=env)
-            sqlite_time = common.timed(["sqlite3", mode, db, QUERY], runs, env=env)
+            keyctl_time, sqlite_time = common.timed_alternately(
+                [[common.KEYCTL, "list", "--format", fmt, "--db", db], ["sqlite3", mode, db, QUERY]], runs, env=env)
             common.report_line(f"list --format {fmt}, {count:,} keys", keyctl_time, sqlite_time, TARGET)
-        keyctl_start = common.timed([common.KEYCTL, "--version"], runs, env=env)
-        sqlite_start = common.timed(["sqlite3", "-version"], runs, env=env)
+        keyctl_start, sqlite_start = common.timed_alternately([[common.KEYCTL, "--version"], ["sqlite3", "-version"]], runs, env=env)
         print(f"start-up alone: keyctl --version {keyctl_start.seconds * 1000:.1f} ms "
               f"(peak {keyctl_start.peak_kib / 1024:.1f} MiB), sqlite3 -version {sqlite_start.seconds * 1000:.1f} ms "
               f"(peak {sqlite_start.peak_kib / 1024:.1f} MiB), ratio {keyctl_start.seconds / sqlite_start.seconds:.2f}x")
