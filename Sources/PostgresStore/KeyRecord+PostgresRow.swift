@@ -20,7 +20,7 @@ extension KeyRecord {
         func key() -> String {
             "key '\(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))' (\(DamagedRowLabel.value(try? row.decode(String.self, column: 1, of: ""))))"
         }
-        let date = Date.init(postgresEpochSeconds:)
+        let date = Date.init(registryEpochSeconds:)
         self.init(
             name: try row.decode(column: 0, of: key(), as: KeyName.init(_:)),
             env: try row.decode(column: 1, of: key(), as: EnvironmentName.init(_:)),
@@ -31,7 +31,7 @@ extension KeyRecord {
             status: try row.decode(column: 6, of: key(), as: KeyStatus.init(rawValue:)),
             createdAt: try row.decode(column: 7, of: key(), as: date),
             rotatedAt: try row.decodeIfPresent(column: 8, of: key(), as: date),
-            maxAge: try row.decodeIfPresent(column: 9, of: key(), as: TimeSpan.init(postgresSeconds:)),
+            maxAge: try row.decodeIfPresent(column: 9, of: key(), as: TimeSpan.init(storedSeconds:)),
             compromisedAt: try row.decodeIfPresent(column: 10, of: key(), as: date),
             compromiseReason: try row.decode(column: 11, of: key()),
             lastVerifiedAt: try row.decodeIfPresent(column: 12, of: key(), as: date),
@@ -49,7 +49,7 @@ extension KeyVersion {
     /// Decodes a row selected with `postgresSelection`; throws `registryUnreadable` naming the version.
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
         func version() -> String { "key version \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
-        let date = Date.init(postgresEpochSeconds:)
+        let date = Date.init(registryEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: version()),
             fingerprint: try row.decode(column: 1, of: version(), as: Fingerprint.init(_:)),

@@ -157,7 +157,7 @@ extension AccessGrant {
     /// Decodes a row selected with `postgresSelection`; throws `registryUnreadable` naming the grant.
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
         func grant() -> String { "access grant \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
-        let date = Date.init(postgresEpochSeconds:)
+        let date = Date.init(registryEpochSeconds:)
         self.init(
             id: try row.decode(column: 0, of: grant()), keyName: try row.decode(column: 1, of: grant(), as: KeyName.init(_:)),
             keyEnv: try row.decode(column: 2, of: grant(), as: EnvironmentName.init(_:)),

@@ -44,24 +44,6 @@ extension PostgresRandomAccessRow {
 
     private func unreadable(_ column: Int, of record: String, null: Bool) -> KeyStoreError {
         let held = null ? "NULL" : "a value that is out of range or not allowed there"
-        return KeyStoreError(
-            .registryUnreadable,
-            "the registry row of \(record) is damaged: column \(self[column].columnName) holds \(held); the registry was edited outside keyctl: restore it from a backup or correct that column")
-    }
-}
-
-extension Date {
-    /// A date read from the registry: nil unless within `Timestamp.supportedRange`.
-    init?(postgresEpochSeconds seconds: Int64) {
-        guard Timestamp.supportedRange.contains(seconds) else { return nil }
-        self.init(timeIntervalSince1970: TimeInterval(seconds))
-    }
-}
-
-extension TimeSpan {
-    /// A rotation period read from the registry: nil unless positive and at most `maximum`.
-    init?(postgresSeconds seconds: Int64) {
-        guard seconds > 0, seconds <= Self.maximum.seconds else { return nil }
-        self.init(seconds: seconds)
+        return .damagedRow(record, column: self[column].columnName, holding: held)
     }
 }

@@ -19,7 +19,7 @@ extension RotationRecord {
     init(postgresRow row: PostgresRandomAccessRow) throws(KeyStoreError) {
         // Built only for an error message.
         func rotation() -> String { "rotation \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
-        let date = Date.init(postgresEpochSeconds:)
+        let date = Date.init(registryEpochSeconds:)
         let flag = { (stored: Int64) -> Bool? in stored != 0 }
         let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in
             try? JSONDecoder().decode([String].self, from: Data(json.utf8))

@@ -63,14 +63,6 @@ extension KeyVersion {
     }
 }
 
-extension TimeSpan {
-    /// A rotation period read from the registry: nil unless positive and at most `maximum`.
-    init?(storedSeconds seconds: Int64) {
-        guard seconds > 0, seconds <= Self.maximum.seconds else { return nil }
-        self.init(seconds: seconds)
-    }
-}
-
 extension Date {
     init(epochSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(epochSeconds)) }
 }

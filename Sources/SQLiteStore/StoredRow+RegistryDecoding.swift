@@ -80,16 +80,6 @@ extension StoredRow {
         case .string: held = "text that is not a valid value for it"
         case .blob: held = "a blob"
         }
-        return KeyStoreError(
-            .registryUnreadable,
-            "the registry row of \(record) is damaged: column \(name) holds \(held); the registry was edited outside keyctl: restore it from a backup or correct that column")
-    }
-}
-
-extension Date {
-    /// A date read from the registry: nil unless within `Timestamp.supportedRange`.
-    init?(registryEpochSeconds seconds: Int64) {
-        guard Timestamp.supportedRange.contains(seconds) else { return nil }
-        self.init(timeIntervalSince1970: TimeInterval(seconds))
+        return .damagedRow(record, column: name, holding: held)
     }
 }
