@@ -24,7 +24,7 @@ struct Offboard: AsyncParsableCommand, RegistryCommand {
     @Option(help: "Why (recorded in the audit log).") var reason: String
     @Flag(help: "Then rotate every flagged key.") var rotate = false
     @Flag(help: "With --rotate: no grace, each old secret is deleted as soon as its new one is verified.") var emergency = false
-    @Option(help: "With --rotate: how many rotations run at once.") var concurrency = 4
+    @Option(help: "With --rotate: how many rotations run at once (1 to 255).") var concurrency = 4
     @OptionGroup var format: FormatOptions
 
     func validate() throws {

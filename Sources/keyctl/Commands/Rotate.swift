@@ -30,7 +30,7 @@ struct Rotate: AsyncParsableCommand, RegistryCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
     @Flag(help: "Rotate every key that is overdue, compromised or flagged offboarding (with --env, in that environment).") var overdue = false
     @Flag(help: "Rotate every active key in --env (with --emergency).") var all = false
-    @Option(help: "With --overdue or --all: how many rotations run at once.") var concurrency = 4
+    @Option(help: "With --overdue or --all: how many rotations run at once (1 to 255).") var concurrency = 4
 
     func validate() throws {
         if resume && abort { throw ValidationError("give --resume or --abort, not both") }
