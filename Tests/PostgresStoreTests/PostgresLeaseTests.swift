@@ -32,21 +32,15 @@ import Testing
             name: name, env: env, plan: plan, owner: owner, lease: lease ?? self.lease, unlessBegunSince: nil, actor: "test")
     }
 
-    @Test func ofClientsClaimingOneExpiredRotationAtOnceExactlyOneWins() async throws {
-        let test = try await registryWithKey()
-        let begun = try await begin(test.registry, owner: FakeProcessTable.process(100, on: "host-a"))
-        test.clock.advance(by: TimeSpan(seconds: 61))
-        var clients: [PostgresKeyRegistry] = []
-        for _ in 0..<4 { clients.append(try await client(of: test)) }
-
+    /// Runs `operation` on every client at once, then closes the clients; one outcome each.
+    func concurrently(
+        _ clients: [PostgresKeyRegistry], _ operation: @escaping @Sendable (Int, PostgresKeyRegistry) async throws -> RotationRecord
+    ) async -> [Result<RotationRecord, KeyStoreError>] {
         let outcomes = await withTaskGroup(of: Result<RotationRecord, KeyStoreError>.self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
                     do {
-                        return .success(
-                            try await client.claimRotation(
-                                begun.id, for: FakeProcessTable.process(Int32(200 + index), on: "host-\(index)"), deadOwnerEpoch: nil,
-                                lease: TimeSpan(seconds: 60), actor: "claimer \(index)"))
+                        return .success(try await operation(index, client))
                     } catch {
                         return .failure(error as? KeyStoreError ?? KeyStoreError(.failed, "\(error)"))
                     }
@@ -55,6 +49,21 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         for client in clients { await client.close() }
+        return outcomes
+    }
+
+    @Test func ofClientsClaimingOneExpiredRotationAtOnceExactlyOneWins() async throws {
+        let test = try await registryWithKey()
+        let begun = try await begin(test.registry, owner: FakeProcessTable.process(100, on: "host-a"))
+        test.clock.advance(by: TimeSpan(seconds: 61))
+        var clients: [PostgresKeyRegistry] = []
+        for _ in 0..<4 { clients.append(try await client(of: test)) }
+
+        let outcomes = await concurrently(clients) { index, client in
+            try await client.claimRotation(
+                begun.id, for: FakeProcessTable.process(Int32(200 + index), on: "host-\(index)"), deadOwnerEpoch: nil,
+                lease: TimeSpan(seconds: 60), actor: "claimer \(index)")
+        }
 
         let winners = outcomes.compactMap { try? $0.get() }
         let losers = outcomes.compactMap { outcome -> KeyStoreError? in
@@ -80,19 +89,9 @@ import Testing
         let test = try await registryWithKey()
         var clients: [PostgresKeyRegistry] = []
         for _ in 0..<3 { clients.append(try await client(of: test)) }
-        let outcomes = await withTaskGroup(of: Result<RotationRecord, KeyStoreError>.self) { group in
-            for (index, client) in clients.enumerated() {
-                group.addTask {
-                    do {
-                        return .success(try await begin(client, owner: FakeProcessTable.process(Int32(300 + index))))
-                    } catch {
-                        return .failure(error as? KeyStoreError ?? KeyStoreError(.failed, "\(error)"))
-                    }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let outcomes = await concurrently(clients) { index, client in
+            try await begin(client, owner: FakeProcessTable.process(Int32(300 + index)))
         }
-        for client in clients { await client.close() }
 
         let begun = try #require(outcomes.compactMap { try? $0.get() }.first)
         #expect(outcomes.filter { (try? $0.get()) != nil }.count == 1)
