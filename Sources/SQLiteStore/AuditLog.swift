@@ -33,7 +33,7 @@ extension AuditEvent {
         func event() -> String { "audit event \((try? row.decode(Int64.self, column: 0, of: "")).map(String.init) ?? "?")" }
         self.init(
             seq: try row.decode(column: 0, of: event()), id: try row.decode(column: 1, of: event()),
-            at: Date(epochSeconds: try row.decode(column: 2, of: event())), actor: try row.decode(column: 3, of: event()),
+            at: Date(timeIntervalSince1970: TimeInterval(try row.decode(Int64.self, column: 2, of: event()))), actor: try row.decode(column: 3, of: event()),
             action: try row.decode(column: 4, of: event()), keyName: try row.decode(column: 5, of: event()),
             keyEnv: try row.decode(column: 6, of: event()), details: try row.decode(column: 7, of: event()),
             prevHash: try row.decode(column: 8, of: event()), hash: try row.decode(column: 9, of: event()))

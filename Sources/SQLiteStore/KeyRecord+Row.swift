@@ -63,10 +63,6 @@ extension KeyVersion {
     }
 }
 
-extension Date {
-    init(epochSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(epochSeconds)) }
-}
-
 /// Labels are stored as a JSON object with sorted keys.
 enum LabelCoding {
     static func encode(_ labels: [String: String]) -> String {
