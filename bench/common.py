@@ -17,13 +17,11 @@ AS_OF = 1_795_910_400  # 2026-11-29T00:00:00Z, fixed so runs are comparable
 
 
 def build():
-    """Builds the release binary the way it ships (Swift stdlib linked statically). Set
-    KEYCTL_BENCH_NO_BUILD=1 to measure the binary already at .build/release/keyctl."""
+    """Builds the release binary the way it ships (scripts/build). Set KEYCTL_BENCH_NO_BUILD=1 to
+    measure the binary already at .build/release/keyctl."""
     if os.environ.get("KEYCTL_BENCH_NO_BUILD") == "1":
         return
-    subprocess.run(
-        ["swift", "build", "-c", "release", "--product", "keyctl", "--static-swift-stdlib"],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([os.path.join(ROOT, "scripts", "build")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def workdir():

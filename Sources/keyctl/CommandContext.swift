@@ -24,7 +24,7 @@ struct CommandContext: Sendable {
     /// The real process: its environment, file descriptors 0, 1 and 2, the system clock.
     static var process: CommandContext {
         CommandContext(
-            environment: ProcessInfo.processInfo.environment,
+            environment: ProcessEnvironment.variables(),
             currentDirectory: FileManager.default.currentDirectoryPath,
             readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() },
             standardOutput: FileDescriptorSink(descriptor: STDOUT_FILENO),

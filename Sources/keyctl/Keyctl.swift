@@ -21,7 +21,8 @@ struct Keyctl: AsyncParsableCommand {
         umask(0o077)
         // `keyctl report | head`: a closed pipe ends output with EPIPE, not a crash.
         signal(SIGPIPE, SIG_IGN)
-        Foundation.exit(await run(arguments: Array(CommandLine.arguments.dropFirst()), context: .process))
+        // Outside any `withValue`, `current` is the real process: built once, read once.
+        Foundation.exit(await run(arguments: Array(CommandLine.arguments.dropFirst()), context: CommandContext.current))
     }
 
     /// Parses and runs one command line with `context`, printing errors to its standard error.
