@@ -30,8 +30,12 @@ struct ProcessRunner: Sendable {
         self.command = command
         self.timeoutSeconds = timeoutSeconds
         self.adapter = adapter
-        inherited = HookEnvironment.build(inheriting: ProcessInfo.processInfo.environment, passThrough: passThrough, extra: [:])
+        inherited = HookEnvironment.build(inheriting: Self.processEnvironment, passThrough: passThrough, extra: [:])
     }
+
+    /// keyctl's environment, read once: keyctl never changes it, and `rotate --overdue` builds
+    /// three runners for every key it rotates.
+    private static let processEnvironment = ProcessInfo.processInfo.environment
 
     /// Runs the command to completion. Throws `.retryable` on timeout, `.needsOperator` when it
     /// cannot start.

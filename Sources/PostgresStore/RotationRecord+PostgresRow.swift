@@ -21,9 +21,7 @@ extension RotationRecord {
         func rotation() -> String { "rotation \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(registryEpochSeconds:)
         let flag = { (stored: Int64) -> Bool? in stored != 0 }
-        let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in
-            try? JSONDecoder().decode([String].self, from: Data(json.utf8))
-        })
+        let targets = try row.decode(column: 10, of: rotation(), as: StoredTargets.decode)
         let snapshotsTaken = try row.decode(column: 16, of: rotation(), as: { (count: Int64) in
             (0...Int64(targets.count)).contains(count) ? Int(count) : nil
         })

@@ -21,9 +21,7 @@ extension RotationRecord {
         // Built only for an error message.
         func rotation() -> String { "rotation \(DamagedRowLabel.value(try? row.decode(String.self, column: 0, of: "")))" }
         let date = Date.init(registryEpochSeconds:)
-        let targets = try row.decode(column: 10, of: rotation(), as: { (json: String) in
-            try? JSONDecoder().decode([String].self, from: Data(json.utf8))
-        })
+        let targets = try row.decode(column: 10, of: rotation(), as: StoredTargets.decode)
         let snapshotsTaken = try row.decode(column: 16, of: rotation(), as: { (count: Int) in (0...targets.count).contains(count) ? count : nil })
         let ownerHost: String? = try row.decode(column: 24, of: rotation())
         self.init(

@@ -371,10 +371,11 @@ extension SQLiteKeyRegistry {
     }
 
     func fetchRotation(_ db: Database, _ id: String) throws -> RotationRecord {
-        guard let row = try Row.fetchOneCached(
-            db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.id = ?", arguments: [id])
+        guard let rotation = try SteppedRows.first(
+            db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.id = ?", arguments: [id],
+            decode: { try RotationRecord(row: $0) })
         else { throw KeyStoreError(.notFound, "no rotation \(id); see `keyctl rotations`") }
-        return try RotationRecord(row: row)
+        return rotation
     }
 
     /// Refuses a write under `lease` once another process has taken the rotation over.
@@ -385,18 +386,16 @@ extension SQLiteKeyRegistry {
 
     /// The key's newest rotation if it began at or after `since` (whole seconds, as stored).
     private func fetchRotation(_ db: Database, keyID: String, begunSince since: Date) throws -> RotationRecord? {
-        try Row.fetchOneCached(
+        try SteppedRows.first(
             db,
             sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT 1",
-            arguments: [keyID, Timestamp.epochSeconds(since)]
-        ).map { try RotationRecord(row: $0) }
+            arguments: [keyID, Timestamp.epochSeconds(since)], decode: { try RotationRecord(row: $0) })
     }
 
     private func fetchRotationInFlight(_ db: Database, keyID: String) throws -> RotationRecord? {
-        try Row.fetchOneCached(
+        try SteppedRows.first(
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.state NOT IN ('done', 'aborted')",
-            arguments: [keyID]
-        ).map { try RotationRecord(row: $0) }
+            arguments: [keyID], decode: { try RotationRecord(row: $0) })
     }
 }
 

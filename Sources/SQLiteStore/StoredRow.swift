@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// A row of the registry that records are decoded from (see `StoredRow+RegistryDecoding`).
 protocol StoredRow {
@@ -44,5 +45,21 @@ struct SteppedRows {
 
     func next() throws -> SteppedRow? {
         try rows.next() == nil ? nil : row
+    }
+
+    /// The first row of a query prepared once per connection (GRDB's statement cache), decoded by
+    /// `decode` while the statement is on it; nil when there is none. Steps the statement itself:
+    /// a GRDB cursor builds a `Row` and its column names, which a rotation's every write paid for.
+    static func first<T>(
+        _ db: Database, sql: String, arguments: StatementArguments = [], decode: (SteppedRow) throws -> T
+    ) throws -> T? {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        defer { sqlite3_reset(statement.sqliteStatement) }
+        switch sqlite3_step(statement.sqliteStatement) {
+        case SQLITE_ROW: return try decode(SteppedRow(statement: statement))
+        case SQLITE_DONE: return nil
+        case let code: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
+        }
     }
 }

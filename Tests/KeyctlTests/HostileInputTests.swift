@@ -241,6 +241,19 @@ struct HostileInputTests {
         }
     }
 
+    /// Every change appends to the audit chain after its last event: a damaged last event
+    /// refuses the change (exit 65, registry untouched) instead of stopping the process.
+    @Test func aDamagedLastAuditEventRefusesTheNextChange() async throws {
+        let cli = await CLIHarness.initialised()
+        #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*").code == 0)
+        try sqlite(cli.registryPath, "UPDATE audit_events SET hash = x'ff' WHERE seq = (SELECT max(seq) FROM audit_events)")
+        let result = await cli.run("add", "billing", "--env", "prod", "--scopes", "*")
+        #expect(result.code == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("the last audit event is damaged: column hash holds a blob"), "\(result.stderr)")
+        let listed = await cli.run("list")
+        #expect(listed.stdout.contains("checkout") && !listed.stdout.contains("billing"), "\(listed.stdout)")
+    }
+
     @Test func aZeroLengthRegistryIsNotAKeyctlRegistryAndInitLeavesIt() async throws {
         let cli = CLIHarness()
         try FileManager.default.createDirectory(atPath: (cli.registryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
