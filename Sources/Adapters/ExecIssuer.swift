@@ -21,26 +21,62 @@ public struct ExecIssuer: CredentialIssuer {
     }
 
     public func create(_ request: CredentialRequest) async throws -> IssuedCredential {
-        let input: [String: Any] = [
-            "action": "create", "key": request.name.rawValue, "env": request.env.rawValue, "scopes": request.scopes,
-            "idempotency_key": request.idempotencyKey,
-        ]
-        let output = try await runner.run(stdin: try JSONSerialization.data(withJSONObject: input))
+        let input = CreateInput(
+            key: request.name.rawValue, env: request.env.rawValue, scopes: request.scopes, idempotencyKey: request.idempotencyKey)
+        let output = try await runner.run(stdin: try JSONEncoder().encode(input))
         guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "create", redactor: SecretRedactor()) }
-        guard let object = try? JSONSerialization.jsonObject(with: output.stdout) as? [String: Any],
-              let secret = object["secret"] as? String, !secret.isEmpty
-        else {
+        guard let answer = try? JSONDecoder().decode(CreateAnswer.self, from: output.stdout), !answer.secret.isEmpty else {
             throw AdapterError(.needsOperator, adapter: runner.adapter, "create answered without a JSON object holding \"secret\"")
         }
-        return IssuedCredential(secret: try Secret(bytes: Array(secret.utf8)), issuerRef: object["id"] as? String)
+        return IssuedCredential(secret: try Secret(bytes: Array(answer.secret.utf8)), issuerRef: answer.id)
     }
 
     public func delete(_ credential: CredentialReference) async throws {
-        var input: [String: Any] = ["action": "delete"]
-        input["id"] = credential.issuerRef
-        input["fingerprint"] = credential.fingerprint?.rawValue
-        input["idempotency_key"] = credential.idempotencyKey
-        let output = try await runner.run(stdin: try JSONSerialization.data(withJSONObject: input))
+        let input = DeleteInput(
+            id: credential.issuerRef, fingerprint: credential.fingerprint?.rawValue, idempotencyKey: credential.idempotencyKey)
+        let output = try await runner.run(stdin: try JSONEncoder().encode(input))
         guard output.status == 0 else { throw output.failure(adapter: runner.adapter, doing: "delete", redactor: SecretRedactor()) }
+    }
+
+    /// What `create` sends on stdin.
+    private struct CreateInput: Encodable {
+        let action = "create"
+        let key: String
+        let env: String
+        let scopes: [String]
+        let idempotencyKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case action, key, env, scopes
+            case idempotencyKey = "idempotency_key"
+        }
+    }
+
+    /// What `delete` sends on stdin; a field keyctl does not know is left out.
+    private struct DeleteInput: Encodable {
+        let action = "delete"
+        let id: String?
+        let fingerprint: String?
+        let idempotencyKey: String?
+
+        enum CodingKeys: String, CodingKey {
+            case action, id, fingerprint
+            case idempotencyKey = "idempotency_key"
+        }
+    }
+
+    /// What `create` answers: an object with the string `secret`, and `id` when it is a string
+    /// (any other `id` is ignored, as are fields keyctl does not read).
+    private struct CreateAnswer: Decodable {
+        let secret: String
+        let id: String?
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            secret = try fields.decode(String.self, forKey: .secret)
+            id = try? fields.decode(String.self, forKey: .id)
+        }
+
+        enum CodingKeys: String, CodingKey { case secret, id }
     }
 }
