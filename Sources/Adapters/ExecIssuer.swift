@@ -66,7 +66,8 @@ public struct ExecIssuer: CredentialIssuer {
     }
 
     /// What `create` answers: an object with the string `secret`, and `id` when it is a string
-    /// (any other `id` is ignored, as are fields keyctl does not read).
+    /// (an `id` of another type is ignored, as are fields keyctl does not read; a string that is
+    /// not valid JSON text refuses the answer).
     private struct CreateAnswer: Decodable {
         let secret: String
         let id: String?
@@ -74,7 +75,11 @@ public struct ExecIssuer: CredentialIssuer {
         init(from decoder: any Decoder) throws {
             let fields = try decoder.container(keyedBy: CodingKeys.self)
             secret = try fields.decode(String.self, forKey: .secret)
-            id = try? fields.decode(String.self, forKey: .id)
+            do {
+                id = try fields.decodeIfPresent(String.self, forKey: .id)
+            } catch DecodingError.typeMismatch {
+                id = nil
+            }
         }
 
         enum CodingKeys: String, CodingKey { case secret, id }

@@ -1,5 +1,6 @@
 import CSpawn
 import Foundation
+import KeyStore
 import Rotation
 
 /// Runs an external program for the exec adapters: the command from keyctl.toml (never a
@@ -35,7 +36,7 @@ struct ProcessRunner: Sendable {
 
     /// keyctl's environment, read once: keyctl never changes it, and `rotate --overdue` builds
     /// three runners for every key it rotates.
-    private static let processEnvironment = ProcessInfo.processInfo.environment
+    private static let processEnvironment = ProcessEnvironment.variables()
 
     /// Runs the command to completion. Throws `.retryable` on timeout, `.needsOperator` when it
     /// cannot start.

@@ -5,6 +5,12 @@ extension AuditEvent {
     /// The `prevHash` of the first event.
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    /// The sequence number of the event appended after the one stored with `seq`; nil when `seq`
+    /// is not one keyctl writes (they count up from 1) or has no successor.
+    public static func seq(after seq: Int64) -> Int64? {
+        seq >= 1 && seq < .max ? seq + 1 : nil
+    }
+
     /// The hex SHA-256 over the previous hash and this event's canonical content.
     ///
     /// Each field is length-prefixed so no two different events share a canonical form, and the

@@ -13,7 +13,7 @@ enum PostgresAuditLog {
         key: (KeyName, EnvironmentName)?, details: AuditDetails
     ) async throws {
         let last = try await connection.first("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-        let seq = try (last?.decode(Int64.self, column: 0, of: "the audit chain's head") ?? 0) + 1
+        let seq = try last?.decode(column: 0, of: "the audit chain's head", as: AuditEvent.seq(after:)) ?? 1
         let prevHash = try last?.decode(String.self, column: 1, of: "audit event \(seq - 1)") ?? AuditEvent.genesisHash
         let id = UUID().uuidString.lowercased()
         let at = Timestamp.epochSeconds(now)

@@ -11,9 +11,10 @@ enum AuditLog {
         _ db: Database, at now: Date, actor: String, action: String, key: (KeyName, EnvironmentName)?, details: AuditDetails
     ) throws {
         let last = try SteppedRows.first(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1") { row in
-            (seq: try row.decode(Int64.self, column: 0, of: "the last audit event"), hash: try row.decode(String.self, column: 1, of: "the last audit event"))
+            (next: try row.decode(column: 0, of: "the last audit event", as: AuditEvent.seq(after:)),
+             hash: try row.decode(String.self, column: 1, of: "the last audit event"))
         }
-        let seq = (last?.seq ?? 0) + 1
+        let seq = last?.next ?? 1
         let prevHash = last?.hash ?? AuditEvent.genesisHash
         let id = UUID().uuidString.lowercased()
         let at = Timestamp.epochSeconds(now)

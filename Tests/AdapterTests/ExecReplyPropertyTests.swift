@@ -37,6 +37,8 @@ struct ExecReplyPropertyTests {
     @Test(arguments: [
         #"{"secret":""}"#, #"{"secret":42}"#, #"{"id":"key_1"}"#, #"[{"secret":"s"}]"#, #""secret""#, "created sk_live_1",
         "", #"{"secret":"s""#, String(repeating: "[", count: 100_000),
+        // An id that is not valid JSON text is refused, not dropped: the next delete needs it.
+        #"{"secret":"s","id":"key-\q-42"}"#, #"{"secret":"s","id":"\ud800"}"#,
     ])
     func anyOtherReplyNeedsAnOperator(reply: String) async throws {
         let error = await #expect(throws: AdapterError.self) { try await create(replying: Data(reply.utf8)) }

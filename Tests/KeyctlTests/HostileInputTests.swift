@@ -243,13 +243,17 @@ struct HostileInputTests {
 
     /// Every change appends to the audit chain after its last event: a damaged last event
     /// refuses the change (exit 65, registry untouched) instead of stopping the process.
-    @Test func aDamagedLastAuditEventRefusesTheNextChange() async throws {
+    @Test(arguments: [
+        ("hash = x'ff'", "column hash holds a blob"),
+        ("seq = 9223372036854775807", "column seq holds an integer that is out of range or not allowed there"),
+    ])
+    func aDamagedLastAuditEventRefusesTheNextChange(damage: String, message: String) async throws {
         let cli = await CLIHarness.initialised()
         #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*").code == 0)
-        try sqlite(cli.registryPath, "UPDATE audit_events SET hash = x'ff' WHERE seq = (SELECT max(seq) FROM audit_events)")
+        try sqlite(cli.registryPath, "UPDATE audit_events SET \(damage) WHERE seq = (SELECT max(seq) FROM audit_events)")
         let result = await cli.run("add", "billing", "--env", "prod", "--scopes", "*")
         #expect(result.code == 65, "\(result.stderr)")
-        #expect(result.stderr.contains("the last audit event is damaged: column hash holds a blob"), "\(result.stderr)")
+        #expect(result.stderr.contains("the last audit event is damaged: \(message)"), "\(result.stderr)")
         let listed = await cli.run("list")
         #expect(listed.stdout.contains("checkout") && !listed.stdout.contains("billing"), "\(listed.stdout)")
     }

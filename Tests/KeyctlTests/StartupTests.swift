@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Testing
 @testable import keyctl
 
@@ -17,15 +16,5 @@ struct StartupTests {
         }
         visit(Keyctl.self)
         #expect(unnamed.isEmpty, "add commandName: to the CommandConfiguration of \(unnamed.joined(separator: ", "))")
-    }
-
-    /// keyctl reads its environment from `environ` rather than through `ProcessInfo` (which it
-    /// would set up only for that): every variable, with its whole value, as `getenv` sees it.
-    @Test func theEnvironmentReadFromEnvironIsTheOneGetenvSees() {
-        let variables = ProcessEnvironment.variables()
-        #expect(variables.count == ProcessInfo.processInfo.environment.count)
-        for (name, value) in variables {
-            #expect(getenv(name).map { String(cString: $0) } == value, "\(name)")
-        }
     }
 }
