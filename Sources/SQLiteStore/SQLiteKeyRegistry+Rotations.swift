@@ -8,18 +8,24 @@ extension SQLiteKeyRegistry {
         unlessBegunSince: Date?, actor: String
     ) async throws -> RotationRecord {
         try await writeSuspending { [self] db, now in
-            guard let key = try Row.fetchOneCached(
+            guard let key = try SteppedRows.first(
                 db, sql: "SELECT k.id, k.status, v.id FROM \(KeyRecord.source) WHERE k.env = ? AND k.name = ?",
-                arguments: [env.rawValue, name.rawValue])
+                arguments: [env.rawValue, name.rawValue],
+                decode: { row in
+                    let record = "key '\(name)' (\(env))"
+                    return (id: try row.decode(String.self, column: 0, of: record),
+                            status: try row.decode(column: 1, of: record, as: KeyStatus.init(rawValue:)),
+                            currentVersion: try row.decode(String?.self, column: 2, of: record))
+                })
             else { throw KeyStoreError.keyNotFound(name, env) }
-            if (key[1] as String) == KeyStatus.retired.rawValue {
+            if key.status == .retired {
                 throw KeyStoreError(.conflict, "key '\(name)' in '\(env)' is retired; retired keys are not rotated")
             }
             // A rotation another run began since the batch chose the key, in flight or ended: skipped.
-            if let since = unlessBegunSince, let later = try fetchRotation(db, keyID: key[0], begunSince: since) {
+            if let since = unlessBegunSince, let later = try fetchRotation(db, keyID: key.id, begunSince: since) {
                 throw KeyStoreError.rotatedMeanwhile(later)
             }
-            if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
+            if let inFlight = try fetchRotationInFlight(db, keyID: key.id) { throw KeyStoreError.rotationInFlight(inFlight) }
             let id = UUID().uuidString.lowercased()
             let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
             let at = Timestamp.epochSeconds(now)
@@ -32,12 +38,12 @@ extension SQLiteKeyRegistry {
                         VALUES (?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                         """,
                     arguments: [
-                        id, key[0] as String, plan.emergency, plan.grace.seconds, plan.issuer, targets, plan.verifier,
-                        UUID().uuidString.lowercased(), key[2] as String?, actor, at, at,
+                        id, key.id, plan.emergency, plan.grace.seconds, plan.issuer, targets, plan.verifier,
+                        UUID().uuidString.lowercased(), key.currentVersion, actor, at, at,
                         owner.host, owner.pid, owner.processStart, at + lease.seconds,
                     ])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                if let inFlight = try fetchRotationInFlight(db, keyID: key[0]) { throw KeyStoreError.rotationInFlight(inFlight) }
+                if let inFlight = try fetchRotationInFlight(db, keyID: key.id) { throw KeyStoreError.rotationInFlight(inFlight) }
                 throw error
             }
             try AuditLog.append(
