@@ -71,7 +71,8 @@ extension SQLiteKeyRegistry {
                 guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1") else {
                     return AuditHead.empty
                 }
-                return AuditHead(events: row[0], hash: row[1])
+                return AuditHead(
+                    events: try row.decode(column: 0, of: "the last audit event"), hash: try row.decode(column: 1, of: "the last audit event"))
             }
         }
     }
@@ -85,8 +86,8 @@ extension SQLiteKeyRegistry {
                     db, sql: "SELECT seq, hash FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq", arguments: [lowest, highest])
                 var hashes: [Int64: String] = [:]
                 while let row = try rows.next() {
-                    let seq: Int64 = row[0]
-                    if positions.contains(seq) { hashes[seq] = row[1] }
+                    let seq: Int64 = try row.decode(column: 0, of: "an audit event")
+                    if positions.contains(seq) { hashes[seq] = try row.decode(column: 1, of: "audit event \(seq)") }
                 }
                 return hashes
             }

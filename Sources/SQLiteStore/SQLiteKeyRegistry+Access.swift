@@ -79,7 +79,7 @@ extension SQLiteKeyRegistry {
             for row in grants {
                 let grant = try AccessGrant(row: row)
                 let key = KeyReference(grant.keyName, grant.keyEnv)
-                if (row[10] as String?) == KeyStatus.retired.rawValue { retired.insert(key) }
+                if try row.decode(String?.self, column: 10, of: "grant \(grant.id)") == KeyStatus.retired.rawValue { retired.insert(key) }
                 sources[key] = .registry
                 guard grant.isActive else { continue }
                 try revoke(db, grant, key: key, reason: "offboarding: \(reason)", actor: actor, now: now)

@@ -33,7 +33,8 @@ extension SQLiteKeyRegistry {
             db, sql: "SELECT k.name, k.env FROM key_versions v JOIN keys k ON k.id = v.key_id WHERE v.fingerprint = ?",
             arguments: [fingerprint.rawValue])
         {
-            throw KeyStoreError.secretAlreadyRegistered(owner: holder[0], env: holder[1])
+            throw KeyStoreError.secretAlreadyRegistered(
+                owner: try holder.decode(column: 0, of: "the key holding that secret"), env: try holder.decode(column: 1, of: "the key holding that secret"))
         }
     }
 
@@ -179,9 +180,9 @@ extension SQLiteKeyRegistry {
                         """,
                     arguments: [sha1.rawValue])
                 else { return nil }
-                let storedHex: String? = row[9]
+                let storedHex: String? = try row.decode(column: 9, of: "the key version with that SHA-1")
                 guard let stored = storedHex.flatMap(SecretSHA1.init(hex:)), stored.matches(sha1) else { return nil }
-                let key = try fetchKey(db, KeyName(stored: row[7]), EnvironmentName(stored: row[8]))
+                let key = try fetchKey(db, row)
                 return IdentifiedSecret(key: key, version: try KeyVersion(row: row))
             }
         }
@@ -195,8 +196,14 @@ extension SQLiteKeyRegistry {
         else { return nil }
         let version = try KeyVersion(row: row)
         guard version.fingerprint.matches(fingerprint) else { return nil }
-        let key = try fetchKey(db, KeyName(stored: row[7]), EnvironmentName(stored: row[8]))
-        return IdentifiedSecret(key: key, version: version)
+        return IdentifiedSecret(key: try fetchKey(db, row), version: version)
+    }
+
+    /// The key of a key version read with `KeyVersion.selection` followed by `k.name, k.env`.
+    private func fetchKey(_ db: Database, _ version: Row) throws -> KeyRecord {
+        let record = "the key of key version \(DamagedRowLabel.value(try? version.decode(String.self, column: 0, of: "")))"
+        return try fetchKey(
+            db, KeyName(stored: try version.decode(column: 7, of: record)), EnvironmentName(stored: try version.decode(column: 8, of: record)))
     }
 
     func fetchKey(_ db: Database, _ name: KeyName, _ env: EnvironmentName) throws -> KeyRecord {

@@ -327,8 +327,9 @@ extension SQLiteKeyRegistry {
                 for row in try Row.fetchAllCached(
                     db, sql: "SELECT target_index, sealed_value FROM rotation_snapshots WHERE rotation_id = ?", arguments: [rotationID])
                 {
-                    let value: Data? = row[1]
-                    result[row[0]] = value.map { Array($0) }
+                    let record = "a snapshot of rotation \(rotationID)"
+                    let value: Data? = try row.decode(column: 1, of: record)
+                    result[try row.decode(Int.self, column: 0, of: record)] = value.map { Array($0) }
                 }
                 return result
             }

@@ -258,6 +258,22 @@ struct HostileInputTests {
         #expect(listed.stdout.contains("checkout") && !listed.stdout.contains("billing"), "\(listed.stdout)")
     }
 
+    /// The reads that find a key through its secret decode the key's columns like every other
+    /// read: a hand-edited key is a one-line exit 65, not a stopped process.
+    @Test(arguments: ["name = x'ff'", "env = x'ff'"])
+    func aDamagedKeyFoundThroughItsSecretExits65(damage: String) async throws {
+        let cli = await CLIHarness.initialised()
+        let secret = "sk_live_0123456789abcdefghij"
+        #expect(await cli.run("add", "checkout", "--env", "prod", "--scopes", "*", "--secret-stdin", stdin: secret).code == 0)
+        try sqlite(cli.registryPath, "UPDATE keys SET \(damage)")
+        for arguments in [["identify"], ["add", "billing", "--env", "prod", "--scopes", "*", "--secret-stdin"]] {
+            let result = await cli.run(arguments, stdin: secret)
+            #expect(result.code == 65, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("is damaged"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func aZeroLengthRegistryIsNotAKeyctlRegistryAndInitLeavesIt() async throws {
         let cli = CLIHarness()
         try FileManager.default.createDirectory(atPath: (cli.registryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
