@@ -47,17 +47,23 @@ public protocol RotationLedger: Sendable {
     /// Appends a journal line: a step about to start, or how it ended.
     func journal(_ lease: RotationLease, step: RotationState, target: String?, phase: StepPhase, detail: String?) async throws
 
-    /// Records the new credential: a pending version with its fingerprint and SHA-1, and its sealed secret.
+    /// Records the new credential: a pending version with its fingerprint and SHA-1, and its sealed
+    /// secret. With `snapshotEmpty`, the first target cannot be read back: its snapshot is recorded
+    /// empty in the same transaction (there is nothing to read, so nothing happens between the two),
+    /// and `next`, its deploy, is journalled as started.
     func recordCreated(
-        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8],
+        snapshotEmpty: Bool, then next: StepStart?, actor: String
     ) async throws -> RotationRecord
 
     /// Records what target `index` held before the rotation (sealed), before anything is written to
     /// it, and journals `next` as started.
     func recordSnapshot(_ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, then next: StepStart?, actor: String) async throws -> RotationRecord
 
-    /// Records that target `index` holds the new secret, and journals `next` as started.
-    func recordDeployed(_ lease: RotationLease, targetIndex: Int, then next: StepStart?, actor: String) async throws -> RotationRecord
+    /// Records that target `index` holds the new secret, and journals `next` as started. With
+    /// `snapshotEmpty`, the following target cannot be read back: its snapshot is recorded empty
+    /// in the same transaction, before `next`, its deploy, is journalled.
+    func recordDeployed(_ lease: RotationLease, targetIndex: Int, snapshotEmpty: Bool, then next: StepStart?, actor: String) async throws -> RotationRecord
 
     /// The new secret works: it becomes current, the old one previous, the key `active` with
     /// `rotated_at` now. The rotation waits for grace until `graceUntil`: until its delete starts,
@@ -68,8 +74,10 @@ public protocol RotationLedger: Sendable {
     /// go forward (abort is refused).
     func recordDeleteStarting(_ lease: RotationLease, actor: String) async throws -> RotationRecord
 
-    /// The old credential is deleted at its issuer: its version is revoked.
-    func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord
+    /// The old credential is deleted at its issuer: its version is revoked. With `finishing`, no
+    /// check that the old secret is rejected follows, and the rotation ends in the same transaction
+    /// (as `recordDone` without a revocation check).
+    func recordDeleted(_ lease: RotationLease, finishing: Bool, actor: String) async throws -> RotationRecord
 
     /// Ends the rotation: done, with what the check that the old secret is rejected found;
     /// sealed secrets and snapshots are wiped and the owner lets it go (as `releaseLease`).

@@ -161,10 +161,12 @@ extension PostgresKeyRegistry: RotationLedger {
     }
 
     public func recordCreated(
-        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8],
+        snapshotEmpty: Bool, then next: StepStart?, actor: String
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { connection, _, now in
+        let follow = snapshotEmpty ? emptySnapshot(of: 0, then: next, actor: actor) : nil
+        return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }, then: follow) { connection, _, now in
             try await refuseRegistered(fingerprint, connection)
             let versionID = UUID().uuidString.lowercased()
             try await connection.run(
@@ -182,30 +184,51 @@ extension PostgresKeyRegistry: RotationLedger {
         _ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, then next: StepStart?, actor: String
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.target(at: targetIndex)] }) { connection, rotation, now in
-            guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
-                throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
-            }
-            try await connection.run(
-                """
-                INSERT INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (\(rotationID), \(Int64(targetIndex)), \(sealedValue.map { Data($0) }))
-                ON CONFLICT (rotation_id, target_index) DO UPDATE SET sealed_value = excluded.sealed_value
-                """)
-            try await connection.run("UPDATE rotations SET snapshots_taken = \(Int64(targetIndex + 1)) WHERE id = \(rotationID)")
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.target(at: targetIndex)] }) { [self] connection, rotation, now in
+            try await insertSnapshot(connection, rotation, targetIndex, sealedValue)
             try await journalStart(connection, rotationID, next, now: now)
         }
     }
 
-    public func recordDeployed(_ lease: RotationLease, targetIndex: Int, then next: StepStart?, actor: String) async throws -> RotationRecord {
+    public func recordDeployed(
+        _ lease: RotationLease, targetIndex: Int, snapshotEmpty: Bool, then next: StepStart?, actor: String
+    ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.target(at: targetIndex)] }) { connection, rotation, now in
+        let follow = snapshotEmpty ? emptySnapshot(of: targetIndex + 1, then: next, actor: actor) : nil
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.target(at: targetIndex)] }, then: follow) { [self] connection, rotation, now in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
             let nextState = targetIndex + 1 == rotation.targets.count ? "verify" : "deploy"
             try await connection.run(
                 "UPDATE rotations SET deployed_count = \(Int64(targetIndex + 1)), state = \(nextState) WHERE id = \(rotationID)")
-            try await journalStart(connection, rotationID, next, now: now)
+            if !snapshotEmpty { try await journalStart(connection, rotationID, next, now: now) }
+        }
+    }
+
+    /// Records target `index`'s snapshot (`sealedValue`, nil when it holds nothing to keep), in
+    /// order: the snapshot of each target before the next one's.
+    private func insertSnapshot(_ connection: PostgresConnection, _ rotation: RotationRecord, _ index: Int, _ sealedValue: [UInt8]?) async throws {
+        guard rotation.snapshotsTaken == index, index < rotation.targets.count else {
+            throw KeyStoreError(.conflict, "rotation \(rotation.id) cannot snapshot target \(index) now")
+        }
+        try await connection.run(
+            """
+            INSERT INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (\(rotation.id), \(Int64(index)), \(sealedValue.map { Data($0) }))
+            ON CONFLICT (rotation_id, target_index) DO UPDATE SET sealed_value = excluded.sealed_value
+            """)
+        try await connection.run("UPDATE rotations SET snapshots_taken = \(Int64(index + 1)) WHERE id = \(rotation.id)")
+    }
+
+    /// The empty snapshot of target `index`, which cannot be read back, recorded with its audit
+    /// event after the step before it, and `next` journalled as started: a `transition`'s follow-up.
+    private func emptySnapshot(of index: Int, then next: StepStart?, actor: String) -> (PostgresConnection, RotationRecord, Date) async throws -> Void {
+        { [self] connection, rotation, now in
+            try await insertSnapshot(connection, rotation, index, nil)
+            try await PostgresAuditLog.append(
+                connection, at: now, actor: actor, action: "rotation.snapshot", key: (rotation.keyName, rotation.env),
+                details: AuditDetails(["rotation": rotation.id, "target": rotation.target(at: index)]))
+            try await journalStart(connection, rotation.id, next, now: now)
         }
     }
 
@@ -237,9 +260,10 @@ extension PostgresKeyRegistry: RotationLedger {
         }
     }
 
-    public func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord {
+    public func recordDeleted(_ lease: RotationLease, finishing: Bool, actor: String) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { connection, rotation, now in
+        let follow = finishing ? Self.doneWithoutCheck(actor: actor) : nil
+        return try await transition(lease, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }, then: follow) { connection, rotation, now in
             try await connection.run(
                 "UPDATE key_versions SET stage = 'revoked', revoked_at = \(Timestamp.epochSeconds(now)) WHERE id = \(rotation.oldVersionID)")
             try await connection.run("UPDATE rotations SET state = 'confirm' WHERE id = \(rotationID)")
@@ -250,15 +274,29 @@ extension PostgresKeyRegistry: RotationLedger {
         let rotationID = lease.rotationID
         let details = revocation.map { ["old_secret": $0.rawValue] } ?? [:]
         return try await transition(lease, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { connection, _, now in
-            try await connection.run(
-                """
-                UPDATE rotations SET state = 'done', revocation = \(revocation?.rawValue),
-                    old_still_valid = \(revocation.map { Int64($0 == .accepted ? 1 : 0) }), finished_at = \(Timestamp.epochSeconds(now)),
-                    sealed_secret = NULL, \(unescaped: Self.noOwner)
-                WHERE id = \(rotationID)
-                """)
-            try await connection.run("UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = \(rotationID)")
+            try await Self.finish(connection, rotationID, revocation: revocation, now: now)
         }
+    }
+
+    /// Ends the rotation as done without a revocation check, with its audit event: a `transition`'s follow-up.
+    private static func doneWithoutCheck(actor: String) -> (PostgresConnection, RotationRecord, Date) async throws -> Void {
+        { connection, rotation, now in
+            try await finish(connection, rotation.id, revocation: nil, now: now)
+            try await PostgresAuditLog.append(
+                connection, at: now, actor: actor, action: "rotation.done", key: (rotation.keyName, rotation.env), details: AuditDetails(["rotation": rotation.id]))
+        }
+    }
+
+    /// Ends the rotation as done: its secrets wiped, no owner.
+    private static func finish(_ connection: PostgresConnection, _ rotationID: String, revocation: RevocationCheck?, now: Date) async throws {
+        try await connection.run(
+            """
+            UPDATE rotations SET state = 'done', revocation = \(revocation?.rawValue),
+                old_still_valid = \(revocation.map { Int64($0 == .accepted ? 1 : 0) }), finished_at = \(Timestamp.epochSeconds(now)),
+                sealed_secret = NULL, \(unescaped: noOwner)
+            WHERE id = \(rotationID)
+            """)
+        try await connection.run("UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = \(rotationID)")
     }
 
     public func recordFailed(_ lease: RotationLease, message: String, actor: String) async throws -> RotationRecord {
@@ -358,6 +396,7 @@ extension PostgresKeyRegistry {
     private func transition(
         _ lease: RotationLease, from states: Set<RotationState>, actor: String, action: String,
         details: (RotationRecord) -> [String: String],
+        then follow: ((PostgresConnection, RotationRecord, Date) async throws -> Void)? = nil,
         _ change: (PostgresConnection, RotationRecord, Date) async throws -> Void
     ) async throws(KeyStoreError) -> RotationRecord {
         let rotationID = lease.rotationID
@@ -377,6 +416,7 @@ extension PostgresKeyRegistry {
             auditDetails["rotation"] = rotationID
             try await PostgresAuditLog.append(
                 connection, at: now, actor: actor, action: action, key: (rotation.keyName, rotation.env), details: auditDetails)
+            try await follow?(connection, rotation, now)
             return try await fetchRotation(connection, rotationID)
         }
     }

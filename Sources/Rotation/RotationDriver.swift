@@ -15,12 +15,12 @@ public struct RotationDriver: Sendable {
     public let faults: FaultInjection
     public let actor: String
     /// Told about each step as it completes, for progress output.
-    public let observe: @Sendable (RotationRecord, String) -> Void
+    public let observe: @Sendable (RotationRecord, RotationMilestone) -> Void
 
     public init(
         ledger: any RotationLedger, registry: any KeyRegistry, adapters: RotationAdapters, custody: SecretCustody,
         clock: any WallClock, retry: RetryPolicy = RetryPolicy(), revocationChecks: RetryPolicy = RetryPolicy(attempts: 5, initialDelayMilliseconds: 1_000),
-        faults: FaultInjection = .none, actor: String, observe: @escaping @Sendable (RotationRecord, String) -> Void = { _, _ in }
+        faults: FaultInjection = .none, actor: String, observe: @escaping @Sendable (RotationRecord, RotationMilestone) -> Void = { _, _ in }
     ) {
         self.ledger = ledger
         self.registry = registry
@@ -45,42 +45,49 @@ public struct RotationDriver: Sendable {
         var newIssuerRef = detail.versions.first { $0.id == record.newVersionID }?.issuerRef
         // The step whose start the last transaction journalled already.
         var announced = alreadyAnnounced
+        // The old secret, read once the old credential is deleted, for the check that it is rejected.
+        var oldSecret: Secret?
         while true {
             let action = machine.nextAction(now: clock.now())
             do {
+                // What was recorded: a step, and the snapshot of a target that cannot be read back.
+                let events: [RotationEvent]
                 switch action {
                 case .none, .waitForGrace:
                     return record
                 case .create:
-                    (record, newIssuerRef) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue), announced: announced == .begun)
-                    announced = nil
-                    try machine.handle(.created)
+                    (record, newIssuerRef, announced) = try await create(record, scopes: detail.key.scopes.scopes.map(\.rawValue), announced: announced == .begun)
+                    events = [.created] + (announced == nil ? [] : [.snapshotTaken(target: 0)])
                 case .snapshot(let index):
                     (record, announced) = try await snapshot(record, index)
-                    try machine.handle(.snapshotTaken(target: index))
+                    events = [.snapshotTaken(target: index)]
                 case .deploy(let index):
                     let target = StepStart(.deploy, target: adapters.targets[index].name)
+                    let snapshotsBefore = record.snapshotsTaken
                     (record, announced) = try await deploy(record, index, issuerRef: newIssuerRef, announced: announced == target)
-                    try machine.handle(.deployed(target: index))
+                    events = [.deployed(target: index)] + (record.snapshotsTaken > snapshotsBefore ? [.snapshotTaken(target: index + 1)] : [])
                 case .verify:
                     record = try await verify(
                         record, oldVersion: detail.versions.first { $0.id == record.oldVersionID },
                         announced: announced == StepStart(.verify, target: adapters.verifier?.name))
-                    try machine.handle(.verified(graceUntil: record.graceUntil ?? clock.now()))
+                    events = [.verified(graceUntil: record.graceUntil ?? clock.now())]
                 case .delete:
-                    record = try await delete(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
-                    try machine.handle(.deleted)
+                    (record, oldSecret) = try await delete(record, oldVersion: detail.versions.first { $0.id == record.oldVersionID })
+                    events = [.deleted] + (record.state == .done ? [adapters.verifier == nil ? .finished : .revocationChecked] : [])
                 case .confirmRevocation:
-                    record = try await confirmRevocation(record)
-                    try machine.handle(.revocationChecked)
+                    record = try await confirmRevocation(record, oldSecret: oldSecret)
+                    events = [.revocationChecked]
                 case .finish:
                     faults.reach("finish.before")
                     record = try await ledger.recordDone(record.lease, revocation: nil, actor: actor)
                     faults.reach("finish.after")
                     await notify("rotation.done", record, detail: nil)
-                    try machine.handle(.finished)
+                    events = [.finished]
                 }
-                observe(record, "\(action)")
+                for event in events {
+                    try machine.handle(event)
+                    observe(record, .recorded(event))
+                }
             } catch {
                 // An adapter's words may repeat a secret it was given: only redacted text leaves here.
                 let redactor = await redactor(for: record)
@@ -115,7 +122,7 @@ public struct RotationDriver: Sendable {
             let target = adapters.targets[index]
             let value = target.canReadBack ? previous[index] : oldSecret
             try await retry.run { try await target.restore(value, issuerRef: old?.issuerRef) }
-            observe(record, "restored \(target.name)")
+            observe(record, .restored(target: target.name))
         }
         let reference: CredentialReference
         if plan.newCredentialRecorded {
@@ -132,19 +139,35 @@ public struct RotationDriver: Sendable {
 
     // MARK: Steps
 
-    /// Creates the new credential; returns the rotation as recorded and the issuer's id for it.
-    private func create(_ record: RotationRecord, scopes: [String], announced: Bool) async throws -> (RotationRecord, String?) {
+    /// Creates the new credential; returns the rotation as recorded, the issuer's id for it, and
+    /// the first target's deploy when it was journalled as started: a first target that cannot be
+    /// read back has its (empty) snapshot recorded with the credential.
+    private func create(_ record: RotationRecord, scopes: [String], announced: Bool) async throws -> (RotationRecord, String?, StepStart?) {
         if !announced { try await started(record, .create, target: nil) }
         faults.reach("create.before")
         let request = CredentialRequest(name: record.keyName, env: record.env, scopes: scopes, idempotencyKey: record.idempotencyKey)
         let issued = try await retry.run { try await adapters.issuer.create(request) }
         faults.reach("create.during")
         let sealed = try custody.seal(issued.secret, rotationID: record.id, purpose: "new-secret")
+        let next = emptySnapshotThenDeploy(0)
         let updated = try await ledger.recordCreated(
             record.lease, fingerprint: issued.secret.fingerprint, sha1: issued.secret.sha1, hint: issued.secret.hint, issuerRef: issued.issuerRef,
-            sealedSecret: sealed, actor: actor)
+            sealedSecret: sealed, snapshotEmpty: next != nil, then: next, actor: actor)
         faults.reach("create.after")
-        return (updated, issued.issuerRef)
+        if next != nil { reachSnapshotPoints(0) }
+        return (updated, issued.issuerRef, next)
+    }
+
+    /// The deploy of target `index` when that target cannot be read back: its snapshot, empty, is
+    /// recorded by the transaction before it, which journals this deploy as started.
+    private func emptySnapshotThenDeploy(_ index: Int) -> StepStart? {
+        guard adapters.targets.indices.contains(index), !adapters.targets[index].canReadBack else { return nil }
+        return StepStart(.deploy, target: adapters.targets[index].name)
+    }
+
+    /// The snapshot's crash points, reached at once when its empty snapshot was recorded with the step before.
+    private func reachSnapshotPoints(_ index: Int) {
+        for phase in ["before", "during", "after"] { faults.reach("snapshot.\(index).\(phase)") }
     }
 
     /// Records the target's previous value and that its deploy starts.
@@ -168,9 +191,12 @@ public struct RotationDriver: Sendable {
         let secret = try newSecret(record)
         try await retry.run { try await target.deploy(secret, issuerRef: issuerRef) }
         faults.reach("deploy.\(index).during")
-        let next = index + 1 == adapters.targets.count ? StepStart(.verify, target: adapters.verifier?.name) : nil
-        let updated = try await ledger.recordDeployed(record.lease, targetIndex: index, then: next, actor: actor)
+        let emptySnapshotNext = emptySnapshotThenDeploy(index + 1)
+        let next = index + 1 == adapters.targets.count ? StepStart(.verify, target: adapters.verifier?.name) : emptySnapshotNext
+        let updated = try await ledger.recordDeployed(
+            record.lease, targetIndex: index, snapshotEmpty: emptySnapshotNext != nil, then: next, actor: actor)
         faults.reach("deploy.\(index).after")
+        if emptySnapshotNext != nil { reachSnapshotPoints(index + 1) }
         return (updated, next)
     }
 
@@ -197,7 +223,10 @@ public struct RotationDriver: Sendable {
         return updated
     }
 
-    private func delete(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> RotationRecord {
+    /// Deletes the old credential. Returns the rotation as recorded, and the old secret when the
+    /// verifier is to check it is rejected; when there is no such check, the rotation is recorded
+    /// done with the delete.
+    private func delete(_ record: RotationRecord, oldVersion: KeyVersion?) async throws -> (RotationRecord, Secret?) {
         var record = record
         if record.resumeState == .grace {
             // Recorded as its own transition: the point of no return, and the step's start.
@@ -214,15 +243,25 @@ public struct RotationDriver: Sendable {
                 detail: "the key had no registered secret: delete the old credential at its provider by hand")
         }
         faults.reach("delete.during")
-        let updated = try await ledger.recordDeleted(record.lease, actor: actor)
+        let oldSecret = adapters.verifier == nil ? nil : try await previousSecret(record)
+        let finishing = oldSecret == nil
+        let updated = try await ledger.recordDeleted(record.lease, finishing: finishing, actor: actor)
         faults.reach("delete.after")
-        return updated
+        if finishing {
+            let points = adapters.verifier == nil ? ["finish.before", "finish.after"] : ["confirm.before", "confirm.during", "confirm.after"]
+            for point in points { faults.reach(point) }
+            await notify("rotation.done", updated, detail: nil)
+        }
+        return (updated, oldSecret)
     }
 
-    private func confirmRevocation(_ record: RotationRecord) async throws -> RotationRecord {
+    /// Checks that the old secret (`known`, read after the delete, or read now on resume) is rejected.
+    private func confirmRevocation(_ record: RotationRecord, oldSecret known: Secret?) async throws -> RotationRecord {
         faults.reach("confirm.before")
         var revocation: RevocationCheck?
-        if let verifier = adapters.verifier, let oldSecret = try await previousSecret(record) {
+        var oldSecret = known
+        if oldSecret == nil { oldSecret = try await previousSecret(record) }
+        if let verifier = adapters.verifier, let oldSecret {
             revocation = await checkRevoked(oldSecret, with: verifier)
         }
         faults.reach("confirm.during")

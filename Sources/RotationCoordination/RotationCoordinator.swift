@@ -20,13 +20,13 @@ public struct RotationCoordinator: Sendable {
     public let actor: String
     /// Begins, claims and holds the rotations this process drives.
     public let ownership: RotationOwnership
-    public let observe: @Sendable (RotationRecord, String) -> Void
+    public let observe: @Sendable (RotationRecord, RotationMilestone) -> Void
 
     public init(
         store: any Store, setup: RotationSetup, faults: FaultInjection, retry: RetryPolicy = RetryPolicy(),
         revocationChecks: RetryPolicy = RetryPolicy(attempts: 5, initialDelayMilliseconds: 1_000), actor: String,
         processes: any ProcessTable = LocalProcessTable(), leaseDuration: TimeSpan = RotationOwnership.defaultLease,
-        observe: @escaping @Sendable (RotationRecord, String) -> Void = { _, _ in }
+        observe: @escaping @Sendable (RotationRecord, RotationMilestone) -> Void = { _, _ in }
     ) {
         self.store = store
         self.ownership = RotationOwnership(ledger: store, processes: processes, leaseDuration: leaseDuration)
@@ -71,7 +71,7 @@ public struct RotationCoordinator: Sendable {
         let adapters = try setup.adapters(for: plan, name, env)
         try await adapters.preflight(retry: retry)
         let record = try await ownership.begin(name, env, plan: plan, unlessBegunSince: unlessBegunSince, actor: actor)
-        observe(record, "began")
+        observe(record, .began)
         return try await ownership.holding(record.lease) {
             try await driver(adapters: adapters, custody: custody).run(record, announced: .begun)
         }
@@ -83,7 +83,7 @@ public struct RotationCoordinator: Sendable {
     public func resume(_ name: KeyName, _ env: EnvironmentName) async throws -> RotationRecord {
         // A rotation in flight is always the key's newest: one at a time.
         if let last = try await store.latestRotation(name: name, env: env), last.state == .done {
-            observe(last, "already done")
+            observe(last, .alreadyDone)
             return last
         }
         let (record, driver) = try await claim(try await inFlight(name, env), custody: try setup.custody())

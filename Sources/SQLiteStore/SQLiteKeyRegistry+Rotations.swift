@@ -169,10 +169,12 @@ extension SQLiteKeyRegistry {
     static let noOwner = "owner_host = NULL, owner_pid = NULL, owner_start = NULL, lease_until = NULL"
 
     public func recordCreated(
-        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8], actor: String
+        _ lease: RotationLease, fingerprint: Fingerprint, sha1: SecretSHA1, hint: String, issuerRef: String?, sealedSecret: [UInt8],
+        snapshotEmpty: Bool, then next: StepStart?, actor: String
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }) { [self] db, rotation, now in
+        let follow = snapshotEmpty ? emptySnapshot(of: 0, then: next, actor: actor) : nil
+        return try await transition(lease, from: [.create], actor: actor, action: "rotation.created", details: { _ in ["fingerprint": fingerprint.rawValue] }, then: follow) { [self] db, rotation, now in
             try refuseRegistered(fingerprint, db)
             let versionID = UUID().uuidString.lowercased()
             try db.executeCached(
@@ -192,27 +194,48 @@ extension SQLiteKeyRegistry {
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
         return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, now in
-            guard rotation.snapshotsTaken == targetIndex, targetIndex < rotation.targets.count else {
-                throw KeyStoreError(.conflict, "rotation \(rotationID) cannot snapshot target \(targetIndex) now")
-            }
-            try db.executeCached(
-                sql: "INSERT OR REPLACE INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (?, ?, ?)",
-                arguments: [rotationID, targetIndex, sealedValue.map { Data($0) }])
-            try db.executeCached(sql: "UPDATE rotations SET snapshots_taken = ? WHERE id = ?", arguments: [targetIndex + 1, rotationID])
+            try insertSnapshot(db, rotation, targetIndex, sealedValue)
             try journalStart(db, rotationID, next, now: now)
         }
     }
 
-    public func recordDeployed(_ lease: RotationLease, targetIndex: Int, then next: StepStart?, actor: String) async throws -> RotationRecord {
+    public func recordDeployed(
+        _ lease: RotationLease, targetIndex: Int, snapshotEmpty: Bool, then next: StepStart?, actor: String
+    ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, now in
+        let follow = snapshotEmpty ? emptySnapshot(of: targetIndex + 1, then: next, actor: actor) : nil
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }, then: follow) { [self] db, rotation, now in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
             let nextState = targetIndex + 1 == rotation.targets.count ? "verify" : "deploy"
             try db.executeCached(
                 sql: "UPDATE rotations SET deployed_count = ?, state = ? WHERE id = ?", arguments: [targetIndex + 1, nextState, rotationID])
-            try journalStart(db, rotationID, next, now: now)
+            if !snapshotEmpty { try journalStart(db, rotationID, next, now: now) }
+        }
+    }
+
+    /// Records target `index`'s snapshot (`sealedValue`, nil when it holds nothing to keep), in
+    /// order: the snapshot of each target before the next one's.
+    private func insertSnapshot(_ db: Database, _ rotation: RotationRecord, _ index: Int, _ sealedValue: [UInt8]?) throws {
+        guard rotation.snapshotsTaken == index, index < rotation.targets.count else {
+            throw KeyStoreError(.conflict, "rotation \(rotation.id) cannot snapshot target \(index) now")
+        }
+        try db.executeCached(
+            sql: "INSERT OR REPLACE INTO rotation_snapshots (rotation_id, target_index, sealed_value) VALUES (?, ?, ?)",
+            arguments: [rotation.id, index, sealedValue.map { Data($0) }])
+        try db.executeCached(sql: "UPDATE rotations SET snapshots_taken = ? WHERE id = ?", arguments: [index + 1, rotation.id])
+    }
+
+    /// The empty snapshot of target `index`, which cannot be read back, recorded with its audit
+    /// event after the step before it, and `next` journalled as started: a `transition`'s follow-up.
+    private func emptySnapshot(of index: Int, then next: StepStart?, actor: String) -> @Sendable (Database, RotationRecord, Date) throws -> Void {
+        { [self] db, rotation, now in
+            try insertSnapshot(db, rotation, index, nil)
+            try AuditLog.append(
+                db, at: now, actor: actor, action: "rotation.snapshot", key: (rotation.keyName, rotation.env),
+                details: AuditDetails(["rotation": rotation.id, "target": rotation.targets[safe: index] ?? "?"]))
+            try journalStart(db, rotation.id, next, now: now)
         }
     }
 
@@ -247,9 +270,10 @@ extension SQLiteKeyRegistry {
         }
     }
 
-    public func recordDeleted(_ lease: RotationLease, actor: String) async throws -> RotationRecord {
+    public func recordDeleted(_ lease: RotationLease, finishing: Bool, actor: String) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }) { db, rotation, now in
+        let follow = finishing ? Self.doneWithoutCheck(actor: actor) : nil
+        return try await transition(lease, from: [.delete], actor: actor, action: "rotation.deleted", details: { _ in [:] }, then: follow) { db, rotation, now in
             try db.executeCached(
                 sql: "UPDATE key_versions SET stage = 'revoked', revoked_at = ? WHERE id = ?",
                 arguments: [Timestamp.epochSeconds(now), rotation.oldVersionID])
@@ -261,11 +285,25 @@ extension SQLiteKeyRegistry {
         let rotationID = lease.rotationID
         let details = revocation.map { ["old_secret": $0.rawValue] } ?? [:]
         return try await transition(lease, from: [.confirm], actor: actor, action: "rotation.done", details: { _ in details }) { db, _, now in
-            try db.executeCached(
-                sql: "UPDATE rotations SET state = 'done', revocation = ?, old_still_valid = ?, finished_at = ?, sealed_secret = NULL, \(Self.noOwner) WHERE id = ?",
-                arguments: [revocation?.rawValue, revocation.map { $0 == .accepted }, Timestamp.epochSeconds(now), rotationID])
-            try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
+            try Self.finish(db, rotationID, revocation: revocation, now: now)
         }
+    }
+
+    /// Ends the rotation as done without a revocation check, with its audit event: a `transition`'s follow-up.
+    private static func doneWithoutCheck(actor: String) -> @Sendable (Database, RotationRecord, Date) throws -> Void {
+        { db, rotation, now in
+            try finish(db, rotation.id, revocation: nil, now: now)
+            try AuditLog.append(
+                db, at: now, actor: actor, action: "rotation.done", key: (rotation.keyName, rotation.env), details: AuditDetails(["rotation": rotation.id]))
+        }
+    }
+
+    /// Ends the rotation as done: its secrets wiped, no owner.
+    private static func finish(_ db: Database, _ rotationID: String, revocation: RevocationCheck?, now: Date) throws {
+        try db.executeCached(
+            sql: "UPDATE rotations SET state = 'done', revocation = ?, old_still_valid = ?, finished_at = ?, sealed_secret = NULL, \(noOwner) WHERE id = ?",
+            arguments: [revocation?.rawValue, revocation.map { $0 == .accepted }, Timestamp.epochSeconds(now), rotationID])
+        try db.executeCached(sql: "UPDATE rotation_snapshots SET sealed_value = NULL WHERE rotation_id = ?", arguments: [rotationID])
     }
 
     public func recordFailed(_ lease: RotationLease, message: String, actor: String) async throws -> RotationRecord {
@@ -350,10 +388,12 @@ extension SQLiteKeyRegistry {
     }
 
     /// Runs `change` on a rotation in one of `states` (or failed at one of them), clears any
-    /// failure, stamps it, and appends the audit event with `details` of the rotation as it was.
+    /// failure, stamps it, and appends the audit event with `details` of the rotation as it was;
+    /// then `follow`, a change recorded with it (with its own audit event), in the same transaction.
     private func transition(
         _ lease: RotationLease, from states: Set<RotationState>, actor: String, action: String,
         details: @escaping @Sendable (RotationRecord) -> [String: String],
+        then follow: (@Sendable (Database, RotationRecord, Date) throws -> Void)? = nil,
         _ change: @escaping @Sendable (Database, RotationRecord, Date) throws -> Void
     ) async throws(KeyStoreError) -> RotationRecord {
         let rotationID = lease.rotationID
@@ -373,6 +413,7 @@ extension SQLiteKeyRegistry {
             var details = AuditDetails(details(rotation))
             details["rotation"] = rotationID
             try AuditLog.append(db, at: now, actor: actor, action: action, key: (rotation.keyName, rotation.env), details: details)
+            try follow?(db, rotation, now)
             return try fetchRotation(db, rotationID)
         }
     }

@@ -7,7 +7,7 @@ import RotationCoordination
 extension GlobalOptions {
     /// The coordinator for rotation commands: registry, keyctl.toml's adapters, the custody key,
     /// fault injection from `KEYCTL_FAULT`, and progress lines through `observe`.
-    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, String) -> Void) async throws -> RotationCoordinator {
+    func rotationCoordinator(observe: @escaping @Sendable (RotationRecord, RotationMilestone) -> Void) async throws -> RotationCoordinator {
         let context = CommandContext.current
         let configuration = try loadConfiguration()
         return RotationCoordinator(
@@ -41,37 +41,36 @@ extension GlobalOptions {
 
 /// One line per rotation step, for terminals and logs alike.
 enum RotationProgress {
-    /// Prints the step's line: to `errors` when it is a warning (the old secret still accepted,
-    /// or not confirmed rejected), to `output` otherwise.
-    static func print(_ record: RotationRecord, _ step: String, output: any OutputSink, errors: any OutputSink) {
-        let warning = step == "confirmRevocation" && (record.revocation == .accepted || record.revocation == .unconfirmed)
-        (warning ? errors : output).line(line(record, step))
+    /// Prints the milestone's line: to `errors` when it is a warning (the old secret still
+    /// accepted, or not confirmed rejected), to `output` otherwise.
+    static func print(_ record: RotationRecord, _ milestone: RotationMilestone, output: any OutputSink, errors: any OutputSink) {
+        let warning = milestone == .recorded(.revocationChecked) && (record.revocation == .accepted || record.revocation == .unconfirmed)
+        (warning ? errors : output).line(line(record, milestone))
     }
 
-    static func line(_ record: RotationRecord, _ step: String) -> String {
-        let what: String = switch step {
-        case "began": "rotation \(record.id) started"
-        case "already done": "rotation \(record.id) had already completed; nothing to resume"
-        case "create": "created the new credential"
-        case let step where step.hasPrefix("snapshot"): "saved the current value of \(target(record, step))"
-        case let step where step.hasPrefix("deploy"): "deployed to \(target(record, step))"
-        case "verify": record.verifier.map { "verified with \($0)" } ?? "no verifier configured: not verified"
-        case "delete": "deleted the old credential"
-        case "confirmRevocation":
+    static func line(_ record: RotationRecord, _ milestone: RotationMilestone) -> String {
+        let what: String = switch milestone {
+        case .began: "rotation \(record.id) started"
+        case .alreadyDone: "rotation \(record.id) had already completed; nothing to resume"
+        case .restored(let target): "restored \(target)"
+        case .recorded(.created): "created the new credential"
+        case .recorded(.snapshotTaken(let index)): "saved the current value of \(target(record, index))"
+        case .recorded(.deployed(let index)): "deployed to \(target(record, index))"
+        case .recorded(.verified): record.verifier.map { "verified with \($0)" } ?? "no verifier configured: not verified"
+        case .recorded(.deleted): "deleted the old credential"
+        case .recorded(.revocationChecked):
             switch record.revocation {
             case .accepted?: "WARNING: the old secret is STILL ACCEPTED after delete; revoke it at the provider now"
             case .unconfirmed?: "WARNING: could not confirm the old secret is rejected: the verifier could not be reached; check it by hand"
             case .rejected?: "confirmed the old secret is rejected"
             case nil: "could not check the old secret (no earlier value was readable)"
             }
-        case "finish": "done"
-        default: step
+        case .recorded(.finished): "done"
         }
         return "\(record.keyName) (\(record.env)): \(what)"
     }
 
-    private static func target(_ record: RotationRecord, _ step: String) -> String {
-        let digits = step.filter(\.isNumber)
-        return Int(digits).flatMap { record.targets.indices.contains($0) ? record.targets[$0] : nil } ?? "?"
+    private static func target(_ record: RotationRecord, _ index: Int) -> String {
+        record.targets.indices.contains(index) ? record.targets[index] : "?"
     }
 }

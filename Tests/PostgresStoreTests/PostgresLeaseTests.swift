@@ -125,13 +125,13 @@ import Testing
             ("recordCreated", {
                 _ = try await ledger.recordCreated(
                     lease, fingerprint: secret.fingerprint, sha1: secret.sha1, hint: "****dcba", issuerRef: nil, sealedSecret: [1, 2, 3],
-                    actor: "stale")
+                    snapshotEmpty: true, then: StepStart(.deploy, target: "app"), actor: "stale")
             }),
             ("recordSnapshot", { _ = try await ledger.recordSnapshot(lease, targetIndex: 0, sealedValue: [4], then: nil, actor: "stale") }),
-            ("recordDeployed", { _ = try await ledger.recordDeployed(lease, targetIndex: 0, then: nil, actor: "stale") }),
+            ("recordDeployed", { _ = try await ledger.recordDeployed(lease, targetIndex: 0, snapshotEmpty: false, then: nil, actor: "stale") }),
             ("recordVerified", { _ = try await ledger.recordVerified(lease, graceUntil: Date(), actor: "stale") }),
             ("recordDeleteStarting", { _ = try await ledger.recordDeleteStarting(lease, actor: "stale") }),
-            ("recordDeleted", { _ = try await ledger.recordDeleted(lease, actor: "stale") }),
+            ("recordDeleted", { _ = try await ledger.recordDeleted(lease, finishing: true, actor: "stale") }),
             ("recordDone", { _ = try await ledger.recordDone(lease, revocation: .rejected, actor: "stale") }),
             ("recordFailed", { _ = try await ledger.recordFailed(lease, message: "stale", actor: "stale") }),
             ("recordAborted", { _ = try await ledger.recordAborted(lease, actor: "stale") }),

@@ -156,7 +156,7 @@ final class RotationTally: @unchecked Sendable {
                 if code != ExitStatus.success {
                     if record.revocation == .accepted { stillAccepted += 1 } else { unconfirmed += 1 }
                     worstExitCode = ExitStatus.worse(worstExitCode, code)
-                    errors.line("keyctl: warning: \(RotationProgress.line(record, "confirmRevocation"))")
+                    errors.line("keyctl: warning: \(RotationProgress.line(record, .recorded(.revocationChecked)))")
                 }
             case .failure(let error as KeyStoreError) where error.category == .superseded:
                 skipped += 1
