@@ -20,6 +20,11 @@ public enum StoredTargets {
         return targets
     }
 
+    /// `targets` as the JSON array a rotation stores.
+    public static func encode(_ targets: [String]) -> String {
+        "[" + targets.map(JSONString.quoted).joined(separator: ",") + "]"
+    }
+
     private static let decoded = Mutex<[String: [String]]>([:])
     private static let maximumKept = 64
     private static let maximumKeptLength = 1_024

@@ -85,7 +85,8 @@ public struct RotationSetup: Sendable {
     // MARK: Definitions to adapters
 
     private func expand(_ text: String, _ name: KeyName, _ env: EnvironmentName) -> String {
-        text.replacingOccurrences(of: "{name}", with: name.rawValue).replacingOccurrences(of: "{env}", with: env.rawValue)
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        return text.replacing("{name}", with: name.rawValue).replacing("{env}", with: env.rawValue)
     }
 
     /// A problem with the adapter defined in `table` (`[targets.vault-prod]`), at that table's line.

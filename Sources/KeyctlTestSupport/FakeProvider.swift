@@ -102,9 +102,10 @@ public final class FakeTarget: DeployTarget {
     public let provider: FakeProvider
     public let failures: FailurePlan
     private let state: Mutex<String?>
-    public var canReadBack: Bool { true }
+    public let canReadBack: Bool
 
-    public init(name: String, holding secret: String?, provider: FakeProvider, failures: FailurePlan) {
+    public init(name: String, holding secret: String?, provider: FakeProvider, failures: FailurePlan, canReadBack: Bool = true) {
+        self.canReadBack = canReadBack
         self.name = name
         self.provider = provider
         self.failures = failures

@@ -31,7 +31,7 @@ extension PostgresKeyRegistry: RotationLedger {
             }
             if let inFlight = try await fetchRotationInFlight(connection, keyID: keyID) { throw KeyStoreError.rotationInFlight(inFlight) }
             let id = UUID().uuidString.lowercased()
-            let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
+            let targets = StoredTargets.encode(plan.targets)
             let at = Timestamp.epochSeconds(now)
             // The partial unique index decides between two processes beginning at once.
             let inserted = try await connection.first(

@@ -27,7 +27,7 @@ extension SQLiteKeyRegistry {
             }
             if let inFlight = try fetchRotationInFlight(db, keyID: key.id) { throw KeyStoreError.rotationInFlight(inFlight) }
             let id = UUID().uuidString.lowercased()
-            let targets = String(decoding: try JSONEncoder().encode(plan.targets), as: UTF8.self)
+            let targets = StoredTargets.encode(plan.targets)
             let at = Timestamp.epochSeconds(now)
             do {
                 try db.executeCached(

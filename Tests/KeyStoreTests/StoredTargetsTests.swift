@@ -16,6 +16,11 @@ struct StoredTargetsTests {
         #expect(StoredTargets.decode(json) == expected, "read again")
     }
 
+    @Test(arguments: [["app-env", "vault"], [], ["quote\"back\\slash", "line\nbreak\u{7F}", "naïve"]])
+    func anEncodedListDecodesToTheSameNames(targets: [String]) {
+        #expect(StoredTargets.decode(StoredTargets.encode(targets)) == targets)
+    }
+
     @Test func manyDistinctListsStillDecodeEachToItsOwnNames() {
         for index in 0..<200 {
             #expect(StoredTargets.decode("[\"target-\(index)\"]") == ["target-\(index)"])

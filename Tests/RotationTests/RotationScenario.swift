@@ -19,20 +19,23 @@ struct RotationScenario {
     var verifier: (any Verifier)?
     var issuer: any CredentialIssuer
 
-    init(_ store: StoreKind = .sqlite) async throws {
+    init(_ store: StoreKind = .sqlite, targetsReadBack: Bool = true) async throws {
         test = try await makeTestRegistry(store)
         original = "sk_fake_original_0123456789abcdef"
         let provider = self.provider, failures = self.failures
         _ = await provider.seed(original)
-        targets = ["app-env", "app-vault"].map { FakeTarget(name: $0, holding: "sk_fake_original_0123456789abcdef", provider: provider, failures: failures) }
+        targets = ["app-env", "app-vault"].map { FakeTarget(name: $0, holding: "sk_fake_original_0123456789abcdef", provider: provider, failures: failures, canReadBack: targetsReadBack) }
         verifier = FakeVerifier(provider: provider, failures: failures)
         issuer = FakeIssuer(provider: provider, failures: failures)
         _ = try await test.registry.addKey(try draft("checkout", scopes: "orders:write"), secret: try Secret(reading: original), actor: "test")
     }
 
-    var driver: RotationDriver {
+    var driver: RotationDriver { driver(ledger: test.registry) }
+
+    /// The driver, recording the rotation in `ledger`.
+    func driver(ledger: any RotationLedger) -> RotationDriver {
         RotationDriver(
-            ledger: test.registry, registry: test.registry,
+            ledger: ledger, registry: test.registry,
             adapters: RotationAdapters(issuer: issuer, targets: targets, verifier: verifier), custody: custody, clock: test.clock,
             retry: RetryPolicy(attempts: 2, sleep: { _ in }), revocationChecks: RetryPolicy(attempts: 2, sleep: { _ in }), actor: "test")
     }
