@@ -43,6 +43,19 @@ struct RotationEndToEndTests {
         #expect(try await world.problemsAfterRotation("checkout", original: original) == [], "after a crash at \(point)")
     }
 
+    /// A hook target cannot be read back: its empty snapshot is recorded with the credential, and
+    /// the rotation ends with the delete (there is no old secret to check). Every point still fires.
+    @Test(arguments: crashPoints)
+    func withATargetThatCannotBeReadBackKilledAtAnyPointTheRotationResumes(point: String) async throws {
+        let world = try RotationWorld()
+        let original = try await world.addKey("hooked")
+        let crashed = try world.keyctl("rotate", "hooked", "--env", "prod", "--yes", extra: ["KEYCTL_FAULT": point])
+        #expect(crashed.killed, "keyctl was not killed at \(point): \(crashed.stderr)")
+        let resumed = try world.keyctl("rotate", "hooked", "--env", "prod", "--resume")
+        #expect(resumed.code == 0, "\(point): \(resumed.stderr)")
+        #expect(try await world.problemsAfterRotation("hooked", original: original) == [], "after a crash at \(point)")
+    }
+
     @Test(arguments: ["create.during", "snapshot.0.after", "deploy.0.during", "verify.during"])
     func killedBeforeDeleteTheRotationCanBeAbortedToExactlyTheOldState(point: String) async throws {
         let world = try RotationWorld()

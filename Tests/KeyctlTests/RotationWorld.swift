@@ -22,7 +22,8 @@ final class RotationWorld: @unchecked Sendable {
     }
 
     /// keyctl.toml: the provider's exec issuer, the `app-env` dotenv target (by default one file per
-    /// key holding `API_KEY`), hooks for the slow and blocked keys, and the http verifier.
+    /// key holding `API_KEY`), hooks for the slow and blocked keys, a hook that rewrites the
+    /// `hooked` key's dotenv file (a target that cannot be read back), and the http verifier.
     func writeConfig(
         verifierURL: String, envFile: String? = nil, envVariable: String = "API_KEY", verifierTimeoutSeconds: Int = 2
     ) {
@@ -62,6 +63,13 @@ final class RotationWorld: @unchecked Sendable {
 
             [keys.blocked]
             targets = ["app-env", "blocking-hook"]
+
+            [targets.hook-env]
+            type = "exec"
+            command = ["python3", "-c", "import re, sys; path = sys.argv[1]; text = open(path).read(); open(path, 'w').write(re.sub('(?m)^API_KEY=.*$', 'API_KEY=' + sys.stdin.read(), text))", "\(folder.path)/{name}.env"]
+
+            [keys.hooked]
+            targets = ["hook-env"]
             """)
     }
 
