@@ -113,13 +113,16 @@ def timed(command, runs, env=None, stdout=subprocess.DEVNULL, setup=None):
     return Timing(statistics.median(samples), peak)
 
 
-def timed_alternately(commands, runs, env=None, stdout=subprocess.DEVNULL):
+def timed_alternately(commands, runs, env=None, stdout=subprocess.DEVNULL, setups=None):
     """Like `timed` for several commands whose runs alternate (a, b, a, b, ...), so that a
-    neighbour's load on a shared machine weighs on each command alike. One Timing per command."""
+    neighbour's load on a shared machine weighs on each command alike. One Timing per command.
+    `setups`, when given, holds for each command a callable (or None) run before each of its runs."""
     samples = [[] for _ in commands]
     peaks = [0 for _ in commands]
     for attempt in range(runs + 1):
         for index, command in enumerate(commands):
+            if setups and setups[index]:
+                setups[index]()
             start = time.perf_counter()
             process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
             _, _, usage = os.wait4(process.pid, 0)

@@ -3,7 +3,9 @@
 real secret so that every step calls its adapter (issuer create, deploy hook, verifier, issuer
 delete of the old credential), against xargs making exactly the same adapter calls in the same
 run: every call an adapter receives is logged (kind and input), then replayed through
-`xargs -P16` with the same inputs. Target: keyctl within 1.2x of xargs.
+`xargs -P16` with the same inputs. keyctl and xargs then take turns (five runs each, after one
+warm-up), so that a neighbour's load weighs on both alike; the medians are compared.
+Target: keyctl within 1.2x of xargs.
 
 Usage: bench/rotate_overdue.py [KEYS] [CONCURRENCY] [LATENCY_MS]   (default: 1000 16 20)
 """
@@ -92,10 +94,11 @@ command = ["{adapter}", "verifier"]
             if os.path.exists(calls_log):
                 os.remove(calls_log)
 
-        runs = 3
         rotate = [common.KEYCTL, "rotate", "--overdue", "--concurrency", str(concurrency), "--db", db]
-        keyctl_time = common.timed(rotate, runs, env=env, setup=fresh_registry)
-        calls = read_calls(calls_log)  # the calls of the last run
+        # One run records the calls keyctl makes, for xargs to replay.
+        fresh_registry()
+        subprocess.run(rotate, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        calls = read_calls(calls_log)
 
         # The same calls, replayed by xargs at the same concurrency: one input file per call.
         inputs = os.path.join(folder, "inputs")
@@ -112,8 +115,12 @@ command = ["{adapter}", "verifier"]
             if os.path.exists(replay_log):
                 os.remove(replay_log)
 
-        xargs_time = common.timed(
-            ["sh", "-c", f'exec xargs -P{concurrency} -L1 "{adapter}" < "{plan}"'], runs, setup=fresh_replay)
+        # Then keyctl and xargs take turns, so that the machine's load weighs on both alike.
+        replay = ["sh", "-c", f'exec xargs -P{concurrency} -L1 "{adapter}" < "{plan}"']
+        keyctl_time, xargs_time = common.timed_alternately(
+            [rotate, replay], runs=5, env=env, setups=[fresh_registry, fresh_replay])
+        if collections.Counter(map(call_kind, read_calls(calls_log))) != collections.Counter(map(call_kind, calls)):
+            sys.exit("keyctl made other calls from one run to the next")
         replayed = read_calls(replay_log)
 
         kinds = collections.Counter(call_kind(call) for call in calls)
