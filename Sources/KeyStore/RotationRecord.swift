@@ -105,6 +105,10 @@ public struct RotationRecord: Sendable, Equatable {
 
     /// The state that `--resume` continues from: the failed step, or the current state.
     public var resumeState: RotationState { state == .failed ? (failedStep ?? .create) : state }
+
+    /// The name of target `index`, for audit events and progress lines ("?" when the rotation has
+    /// no such target).
+    public func target(at index: Int) -> String { targets.indices.contains(index) ? targets[index] : "?" }
 }
 
 /// What a new rotation will do, fixed when it begins so that a resume follows the same plan.

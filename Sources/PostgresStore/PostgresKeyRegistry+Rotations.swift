@@ -471,8 +471,3 @@ extension PostgresKeyRegistry {
         ).map { try RotationRecord(postgresRow: $0) }
     }
 }
-
-extension RotationRecord {
-    /// The name of target `index`, for an audit event ("?" when the rotation has no such target).
-    fileprivate func target(at index: Int) -> String { targets.indices.contains(index) ? targets[index] : "?" }
-}

@@ -193,7 +193,7 @@ extension SQLiteKeyRegistry {
         _ lease: RotationLease, targetIndex: Int, sealedValue: [UInt8]?, then next: StepStart?, actor: String
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }) { [self] db, rotation, now in
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.snapshot", details: { ["target": $0.target(at: targetIndex)] }) { [self] db, rotation, now in
             try insertSnapshot(db, rotation, targetIndex, sealedValue)
             try journalStart(db, rotationID, next, now: now)
         }
@@ -204,7 +204,7 @@ extension SQLiteKeyRegistry {
     ) async throws -> RotationRecord {
         let rotationID = lease.rotationID
         let follow = snapshotEmpty ? emptySnapshot(of: targetIndex + 1, then: next, actor: actor) : nil
-        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.targets[safe: targetIndex] ?? "?"] }, then: follow) { [self] db, rotation, now in
+        return try await transition(lease, from: [.deploy], actor: actor, action: "rotation.deployed", details: { ["target": $0.target(at: targetIndex)] }, then: follow) { [self] db, rotation, now in
             guard rotation.deployedCount == targetIndex, rotation.snapshotsTaken > targetIndex else {
                 throw KeyStoreError(.conflict, "rotation \(rotationID) cannot record target \(targetIndex) as deployed now")
             }
@@ -234,7 +234,7 @@ extension SQLiteKeyRegistry {
             try insertSnapshot(db, rotation, index, nil)
             try AuditLog.append(
                 db, at: now, actor: actor, action: "rotation.snapshot", key: (rotation.keyName, rotation.env),
-                details: AuditDetails(["rotation": rotation.id, "target": rotation.targets[safe: index] ?? "?"]))
+                details: AuditDetails(["rotation": rotation.id, "target": rotation.target(at: index)]))
             try journalStart(db, rotation.id, next, now: now)
         }
     }
@@ -445,8 +445,4 @@ extension SQLiteKeyRegistry {
             db, sql: "SELECT \(RotationRecord.selection) FROM \(RotationRecord.source) WHERE r.key_id = ? AND r.state NOT IN ('done', 'aborted')",
             arguments: [keyID], decode: { try RotationRecord(row: $0) })
     }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

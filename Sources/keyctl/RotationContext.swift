@@ -54,8 +54,8 @@ enum RotationProgress {
         case .alreadyDone: "rotation \(record.id) had already completed; nothing to resume"
         case .restored(let target): "restored \(target)"
         case .recorded(.created): "created the new credential"
-        case .recorded(.snapshotTaken(let index)): "saved the current value of \(target(record, index))"
-        case .recorded(.deployed(let index)): "deployed to \(target(record, index))"
+        case .recorded(.snapshotTaken(let index)): "saved the current value of \(record.target(at: index))"
+        case .recorded(.deployed(let index)): "deployed to \(record.target(at: index))"
         case .recorded(.verified): record.verifier.map { "verified with \($0)" } ?? "no verifier configured: not verified"
         case .recorded(.deleted): "deleted the old credential"
         case .recorded(.revocationChecked):
@@ -68,9 +68,5 @@ enum RotationProgress {
         case .recorded(.finished): "done"
         }
         return "\(record.keyName) (\(record.env)): \(what)"
-    }
-
-    private static func target(_ record: RotationRecord, _ index: Int) -> String {
-        record.targets.indices.contains(index) ? record.targets[index] : "?"
     }
 }
